@@ -1,0 +1,3 @@
+file(REMOVE_RECURSE
+  "libaccord_test_support.a"
+)
