@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "diag.h"
+#include "diag_buffer.h"
 #include "parser.h"
 
 #include <errno.h>
@@ -54,9 +55,14 @@ int acc_file_parse(acc_file **out, const char *path, const char *text, size_t le
     if (!(file->src.path = acc_arena_strdup(&file->arena, path ? path : "<input>")) ||
         !(file->src.text = acc_arena_strndup(&file->arena, text, len)))
         goto done;
-    status = acc_parse(file, sink, &errors);
-    if (status == ACC_OK && errors > 0)
-        status = ACC_EINPUT;
+    /* The lexer runs a token ahead of the parser: hold the messages to sort them. */
+    acc_diag_buffer held;
+    acc_diag_buffer_init(&held, &file->src.path, 1);
+    acc_diag_sink held_sink = acc_diag_buffer_sink(&held);
+    status = acc_parse(file, &held_sink, &errors);
+    int delivered = acc_diag_buffer_flush(&held, sink);
+    if (status == ACC_OK)
+        status = delivered != ACC_OK ? delivered : errors > 0 ? ACC_EINPUT : ACC_OK;
 done:
     if (status != ACC_OK) {
         acc_file_free(file);

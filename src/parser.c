@@ -91,11 +91,18 @@ static void describe_token(const parser *p, char *buf, size_t size)
  */
 static bool expected(parser *p, const char *what)
 {
-    if (p->tok.bad)
+    /* A malformed token just before (an unterminated string ate the rest of its line)
+     * usually explains the surprise: one problem, one message. */
+    if (p->tok.bad || p->prev.bad)
         return false;
     char found[96];
     describe_token(p, found, sizeof found);
-    error_at(p, p->tok.start, p->tok.end, "expected %s, found %s", what, found);
+    /* A missing ';' is noticed at the next token, often on a later line: point just after
+     * what it should follow, as a reader would look for it. */
+    uint32_t start = p->tok.start, end = p->tok.end;
+    if (strncmp(what, "';'", 3) == 0 && p->prev.end > 0)
+        start = end = p->prev.end;
+    error_at(p, start, end, "expected %s, found %s", what, found);
     return false;
 }
 

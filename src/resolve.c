@@ -17,6 +17,7 @@
 #include "amend.h"
 #include "ast.h"
 #include "diag.h"
+#include "diag_buffer.h"
 
 #include <string.h>
 
@@ -454,22 +455,33 @@ int acc_ruleset_build(acc_ruleset **out, acc_file *const *files, size_t n,
 {
     int status = ACC_ENOMEM;
     acc_arena arena;
+    acc_diag_buffer held;
+    acc_diag_sink held_sink;
+    resolver r = { .files = files };
     *out = NULL;
     if (!files || n == 0 || n > UINT32_MAX)
         return ACC_EUSAGE;
     for (size_t i = 0; i < n; i++)
         if (!files[i])
             return ACC_EUSAGE;
-    acc_arena_init(&arena);
-    acc_ruleset *rs = acc_arena_alloc(&arena, sizeof *rs);
-    if (!rs) {
-        acc_arena_free(&arena);
+    /* Merging and resolving find errors pass by pass: deliver them in source order. */
+    const char **paths = acc_calloc(n, sizeof *paths);
+    if (!paths)
         return ACC_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        paths[i] = files[i]->src.path;
+    acc_diag_buffer_init(&held, paths, n);
+    held_sink = acc_diag_buffer_sink(&held);
+    r.sink = &held_sink;
+    acc_arena_init(&arena);
+    r.rs = acc_arena_alloc(&arena, sizeof *r.rs);
+    if (!r.rs) {
+        acc_arena_free(&arena);
+        goto done;
     }
-    rs->arena = arena;   /* from now on, allocate through rs->arena */
-    resolver r = { .rs = rs, .files = files, .sink = sink };
+    r.rs->arena = arena;   /* from now on, allocate through rs->arena */
     resolve_header(&r, n);
-    if (r.oom || acc_merge(&r.merged, files, n, sink) != ACC_OK)
+    if (r.oom || acc_merge(&r.merged, files, n, &held_sink) != ACC_OK)
         goto done;
     r.errors += r.merged.errors;
     resolve_enums(&r);
@@ -478,18 +490,21 @@ int acc_ruleset_build(acc_ruleset **out, acc_file *const *files, size_t n,
     if (!r.oom)
         resolve_rules(&r);
     if (!r.oom)
-        resolve_props(&r, AST_DECL_INVARIANT, &rs->invariants, &rs->n_invariants);
+        resolve_props(&r, AST_DECL_INVARIANT, &r.rs->invariants, &r.rs->n_invariants);
     if (!r.oom)
-        resolve_props(&r, AST_DECL_ASSUME, &rs->assumptions, &rs->n_assumptions);
+        resolve_props(&r, AST_DECL_ASSUME, &r.rs->assumptions, &r.rs->n_assumptions);
     if (!r.oom)
         status = r.errors ? ACC_EINPUT : ACC_OK;
 done:
+    if (acc_diag_buffer_flush(&held, sink) != ACC_OK)
+        status = ACC_ENOMEM;
+    acc_free(paths);
     acc_merge_free(&r.merged);
     acc_names_free(&r.facts);
     if (status != ACC_OK) {
-        acc_ruleset_free(rs);
+        acc_ruleset_free(r.rs);
         return status;
     }
-    *out = rs;
+    *out = r.rs;
     return ACC_OK;
 }
