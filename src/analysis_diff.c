@@ -361,7 +361,8 @@ static int cover_region(region *g, acc_vec *classes, acc_result_mem *m, acc_diff
         if ((st = grow_box(g, &unknown)) == ACC_OK && (st = class_fields(&c, m, g)) == ACC_OK &&
             (st = class_rules(&c, m, g, rules_true, &unknown)) == ACC_OK &&
             (st = acc_witness_build(&c.witness, m, s, &p, g->permit_view, &in.verdict,
-                                    g->other_view, &out.verdict)) == ACC_OK &&
+                                    g->other_view, acc_point_declared(s, &s->views[g->other_view], &p)
+                                                       ? &out.verdict : NULL)) == ACC_OK &&
             (st = acc_vec_push(classes, &c)) == ACC_OK)
             st = acc_vec_push(&g->boxes, g->masks);
         if (unknown) {
