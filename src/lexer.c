@@ -152,17 +152,28 @@ static size_t utf8_length(const unsigned char *s, size_t n)
     return len;
 }
 
+/* The length of an invalid sequence at s[0..n): its first byte and the continuation
+ * bytes after it (at most three), reported as one error. */
+static size_t invalid_length(const unsigned char *s, size_t n)
+{
+    size_t len = 1;
+    while (len < n && len < 4 && (s[len] & 0xC0) == 0x80)
+        len++;
+    return len;
+}
+
 /*
  * Checks the UTF-8 character at lx->pos (a byte >= 0x80) inside a comment or string and
- * advances past it; reports an invalid byte (in `where`) and skips that byte alone.
+ * advances past it; reports an invalid sequence (in `where`) and skips it.
  */
 static void skip_utf8(acc_lexer *lx, const char *where)
 {
     const unsigned char *s = (const unsigned char *)lx->src->text + lx->pos;
     size_t len = utf8_length(s, lx->src->len - lx->pos);
     if (len == 0) {
-        lex_error(lx, lx->pos, lx->pos + 1, "invalid UTF-8 byte 0x%02x in %s", s[0], where);
-        len = 1;
+        len = invalid_length(s, lx->src->len - lx->pos);
+        lex_error(lx, lx->pos, lx->pos + (uint32_t)len, "invalid UTF-8 byte 0x%02x in %s",
+                  s[0], where);
     }
     lx->pos += (uint32_t)len;
 }
@@ -365,8 +376,8 @@ static void skip_bad_character(acc_lexer *lx)
     if (s[0] >= 0x80) {
         size_t len = utf8_length(s, lx->src->len - lx->pos);
         if (len == 0) {
-            lex_error(lx, start, start + 1, "invalid UTF-8 byte 0x%02x", s[0]);
-            len = 1;
+            len = invalid_length(s, lx->src->len - lx->pos);
+            lex_error(lx, start, start + (uint32_t)len, "invalid UTF-8 byte 0x%02x", s[0]);
         } else {
             lex_error(lx, start, start + (uint32_t)len, "unexpected character '%.*s'", (int)len,
                       (const char *)s);

@@ -3,8 +3,8 @@
  *
  * One function per grammar rule, with the rule in a comment above it. A function that
  * meets a syntax error reports it and returns false (or NULL); the declaration loop then
- * skips to the next ';' or '}' (or to the keyword that starts the next declaration) and
- * carries on, so a file with three mistakes gets three messages.
+ * skips past the ';' or '}' that ends the broken declaration, to the keyword that starts
+ * the next one, and carries on, so a file with three mistakes gets three messages.
  *
  * `and` and `or` chains are built as balanced trees (both are associative), so a long
  * chain does not make a deep tree; nesting through parentheses, `not` and `implies` is
@@ -788,21 +788,16 @@ static bool starts_declaration(acc_token_kind kind)
 }
 
 /*
- * After an error: skip to just after the next ';', or after a '}' that is followed by the
- * start of a declaration, or to a keyword that starts a declaration.
+ * After an error: skip to the keyword that starts the next declaration. Every declaration
+ * starts with one and no keyword that starts one can appear inside another (after
+ * `remove` it is consumed with it), so this passes the ';' or '}' that ends the broken
+ * declaration, whatever braces or stray tokens it still contains, and no more.
  */
 static void synchronise(parser *p)
 {
     p->depth = 0;
-    while (!check(p, ACC_TOK_EOF) && !starts_declaration(p->tok.kind)) {
-        if (accept(p, ACC_TOK_SEMI))
-            return;
-        if (accept(p, ACC_TOK_RBRACE) &&
-            (check(p, ACC_TOK_EOF) || starts_declaration(p->tok.kind)))
-            return;
-        if (!check(p, ACC_TOK_RBRACE) && !check(p, ACC_TOK_SEMI))
-            advance(p);
-    }
+    while (!check(p, ACC_TOK_EOF) && !starts_declaration(p->tok.kind))
+        advance(p);
 }
 
 /* declaration := header | enumeration | fact | rule | property | removal */

@@ -203,7 +203,7 @@ static acc_expr *resolve_comparison(resolver *r, const scope *sc, const ast_expr
 static acc_expr *resolve_in(resolver *r, const scope *sc, const ast_expr *e)
 {
     acc_term l;
-    bool ok = resolve_term(r, sc, &e->l, &l);
+    bool left_ok = resolve_term(r, sc, &e->l, &l), ok = left_ok;
     acc_term *set = ralloc(r, (size_t)e->n_set * sizeof *set);
     if (!set)
         return NULL;
@@ -211,7 +211,7 @@ static acc_expr *resolve_in(resolver *r, const scope *sc, const ast_expr *e)
         const ast_term *t = &e->set[i];
         if (!resolve_term(r, sc, t, &set[i])) {
             ok = false;
-        } else if (ok && set[i].type != l.type) {
+        } else if (left_ok && set[i].type != l.type) {
             rerror(r, sc->source, t->start, t->end, "set member '%.*s' is a %s, not a %s",
                    term_len(t), term_text(r, sc, t), acc_type_name(set[i].type),
                    acc_type_name(l.type));
