@@ -39,7 +39,7 @@ extern "C" {
 /* Finding codes, cli.md's table. ORDER: acc_finding_code_name(), severities. */
 typedef enum acc_finding_code {
     ACC_FINDING_FORBIDDEN = 0,  /* a forbid rule matched; rule = its name */
-    ACC_FINDING_NOT_PERMITTED,  /* no permit rule matched (or a forbid rule overrode it) */
+    ACC_FINDING_NOT_PERMITTED,  /* no permit rule matched */
     ACC_FINDING_INVARIANT,      /* an invariant is false on the entry; rule = its name */
     ACC_FINDING_SCHEMA,         /* element, attribute or value not allowed by the format */
     ACC_FINDING_UNKNOWN_VALUE,  /* a party, topic or level the rules do not declare */

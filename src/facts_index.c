@@ -1,0 +1,290 @@
+/*
+ * facts_index.c - one hash index per fact, keyed by the binding values (facts_index.h).
+ *
+ * A key is encoded into bytes: 8 bytes per enumerated or time binding, then for an item
+ * binding its length (4 bytes) and its bytes. Records live in one growing byte pool; a
+ * slot holds the key's hash, its place in the pool and the time and `has` value. Nothing
+ * is allocated per entry: the pool and the slot table grow geometrically.
+ */
+#include "facts_index.h"
+
+#include "alloc.h"
+#include "hash.h"
+
+#include <string.h>
+
+#define FACT_HASH_SEED 0x6163636f72642d66ULL  /* "accord-f" */
+#define MIN_SLOTS 64
+
+typedef struct slot {
+    uint64_t hash;             /* 0: empty (hashes are forced non-zero) */
+    uint64_t off;              /* key record in the pool */
+    uint32_t len;
+    bool has;
+    int64_t time;
+} slot;
+
+typedef struct fact_index {
+    const acc_fact *fact;
+    uint32_t id;
+    slot *slots;
+    size_t cap, n;
+} fact_index;
+
+struct acc_facts {
+    const acc_ruleset *rs;
+    fact_index *idx;           /* one per fact, in rule set order */
+    uint32_t *on[ACC_KIND_COUNT], n_on[ACC_KIND_COUNT];    /* facts computed for a kind */
+    uint32_t *src[ACC_KIND_COUNT], n_src[ACC_KIND_COUNT];  /* facts fed by a kind */
+    unsigned char *pool;
+    size_t pool_len, pool_cap;
+    unsigned char *key;        /* scratch for the key being looked up or inserted */
+    size_t key_cap;
+};
+
+void acc_facts_free(acc_facts *f)
+{
+    if (!f)
+        return;
+    if (f->idx)
+        for (uint32_t i = 0; i < f->rs->n_facts; i++)
+            acc_free(f->idx[i].slots);
+    for (int k = 0; k < ACC_KIND_COUNT; k++) {
+        acc_free(f->on[k]);
+        acc_free(f->src[k]);
+    }
+    acc_free(f->idx);
+    acc_free(f->pool);
+    acc_free(f->key);
+    acc_free(f);
+}
+
+int acc_facts_new(acc_facts **out, const acc_ruleset *rs)
+{
+    *out = NULL;
+    acc_facts *f = acc_calloc(1, sizeof *f);
+    if (!f)
+        return ACC_ENOMEM;
+    f->rs = rs;
+    f->idx = acc_calloc(rs->n_facts + 1, sizeof *f->idx);
+    f->key_cap = 256;
+    f->key = acc_malloc(f->key_cap);
+    if (!f->idx || !f->key)
+        goto fail;
+    for (int k = 0; k < ACC_KIND_COUNT; k++) {
+        f->on[k] = acc_calloc(rs->n_facts + 1, sizeof *f->on[k]);
+        f->src[k] = acc_calloc(rs->n_facts + 1, sizeof *f->src[k]);
+        if (!f->on[k] || !f->src[k])
+            goto fail;
+    }
+    for (uint32_t i = 0; i < rs->n_facts; i++) {
+        const acc_fact *fa = &rs->facts[i];
+        f->idx[i].fact = fa;
+        f->idx[i].id = i;
+        f->on[fa->on][f->n_on[fa->on]++] = i;
+        f->src[fa->src][f->n_src[fa->src]++] = i;
+    }
+    *out = f;
+    return ACC_OK;
+fail:
+    acc_facts_free(f);
+    return ACC_ENOMEM;
+}
+
+/* The value of field `field` of `ev` as a key component (enumerations and times). */
+static int64_t field_value(const acc_event *ev, acc_field field)
+{
+    acc_term t = { .is_field = true, .field = field };
+    return acc_eval_term(&t, ev);
+}
+
+static bool reserve_key(acc_facts *f, size_t need)
+{
+    if (need <= f->key_cap)
+        return true;
+    size_t cap = f->key_cap;
+    while (cap < need)
+        cap *= 2;
+    unsigned char *k = acc_realloc(f->key, cap);
+    if (!k)
+        return false;
+    f->key = k;
+    f->key_cap = cap;
+    return true;
+}
+
+/*
+ * Encodes the key of fact `fa` into f->key. For an inserted (source) entry the values
+ * are its fields `src_field` and constants must match (else returns false: filtered
+ * out); for a looked-up (current) entry they are the current terms. *len gets the key
+ * length; *oom is set when the scratch could not grow.
+ */
+static bool encode_key(acc_facts *f, const acc_fact *fa, const acc_event *ev, bool source,
+                       size_t *len, bool *oom)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < fa->n_bindings; i++) {
+        const acc_binding *b = &fa->bindings[i];
+        if (!b->cur.is_field) {
+            if (source && field_value(ev, b->src_field) != b->cur.value)
+                return false;
+            continue;
+        }
+        if (b->src_field == ACC_FIELD_ITEM) {
+            if (!reserve_key(f, n + 4 + ev->item_len)) {
+                *oom = true;
+                return false;
+            }
+            uint32_t il = (uint32_t)ev->item_len;
+            memcpy(f->key + n, &il, 4);
+            if (ev->item_len)
+                memcpy(f->key + n + 4, ev->item, ev->item_len);
+            n += 4 + ev->item_len;
+        } else {
+            if (!reserve_key(f, n + 8)) {
+                *oom = true;
+                return false;
+            }
+            int64_t v = source ? field_value(ev, b->src_field) : acc_eval_term(&b->cur, ev);
+            memcpy(f->key + n, &v, 8);
+            n += 8;
+        }
+    }
+    *len = n;
+    return true;
+}
+
+static uint64_t key_hash(const unsigned char *key, size_t len)
+{
+    uint64_t h = acc_hash_bytes(key, len, FACT_HASH_SEED);
+    return h ? h : 1;
+}
+
+static slot *find_slot(const acc_facts *f, const fact_index *ix, uint64_t h,
+                       const unsigned char *key, size_t len)
+{
+    size_t i = acc_hash_range(h, ix->cap);
+    for (;;) {
+        slot *s = &ix->slots[i];
+        if (!s->hash)
+            return s;
+        if (s->hash == h && s->len == len && memcmp(f->pool + s->off, key, len) == 0)
+            return s;
+        i = i + 1 == ix->cap ? 0 : i + 1;
+    }
+}
+
+static int grow_index(acc_facts *f, fact_index *ix)
+{
+    size_t cap = ix->cap ? ix->cap * 2 : MIN_SLOTS;
+    if (cap >= ((size_t)1 << 32))
+        return ACC_ENOMEM;
+    slot *slots = acc_calloc(cap, sizeof *slots);
+    if (!slots)
+        return ACC_ENOMEM;
+    for (size_t i = 0; i < ix->cap; i++) {
+        const slot *s = &ix->slots[i];
+        if (!s->hash)
+            continue;
+        size_t j = acc_hash_range(s->hash, cap);
+        while (slots[j].hash)
+            j = j + 1 == cap ? 0 : j + 1;
+        slots[j] = *s;
+    }
+    (void)f;
+    acc_free(ix->slots);
+    ix->slots = slots;
+    ix->cap = cap;
+    return ACC_OK;
+}
+
+static int pool_append(acc_facts *f, const unsigned char *key, size_t len, uint64_t *off)
+{
+    if (f->pool_len + len > f->pool_cap) {
+        size_t cap = f->pool_cap ? f->pool_cap : 4096;
+        while (cap < f->pool_len + len)
+            cap *= 2;
+        unsigned char *p = acc_realloc(f->pool, cap);
+        if (!p)
+            return ACC_ENOMEM;
+        f->pool = p;
+        f->pool_cap = cap;
+    }
+    if (len)
+        memcpy(f->pool + f->pool_len, key, len);
+    *off = f->pool_len;
+    f->pool_len += len;
+    return ACC_OK;
+}
+
+void acc_facts_lookup(acc_facts *f, uint32_t fact, const acc_event *ev, acc_fact_match *m)
+{
+    *m = (acc_fact_match){ 0 };
+    fact_index *ix = &f->idx[fact];
+    size_t len = 0;
+    bool oom = false;
+    if (!ix->n || !encode_key(f, ix->fact, ev, false, &len, &oom))
+        return;
+    const slot *s = find_slot(f, ix, key_hash(f->key, len), f->key, len);
+    if (!s->hash)
+        return;
+    m->found = true;
+    m->time = s->time;
+    m->has = s->has;
+}
+
+void acc_facts_compute(acc_facts *f, const acc_event *ev, bool *values)
+{
+    for (uint32_t k = 0; k < f->n_on[ev->kind]; k++) {
+        uint32_t i = f->on[ev->kind][k];
+        const acc_fact *fa = &f->rs->facts[i];
+        acc_fact_match m;
+        acc_facts_lookup(f, i, ev, &m);
+        bool v = m.found && (!fa->has_within || ev->time - m.time <= fa->within);
+        if (fa->latest)
+            v = v && m.has;
+        values[i] = v;
+    }
+}
+
+int acc_facts_insert(acc_facts *f, const acc_event *ev)
+{
+    for (uint32_t k = 0; k < f->n_src[ev->kind]; k++) {
+        fact_index *ix = &f->idx[f->src[ev->kind][k]];
+        const acc_fact *fa = ix->fact;
+        size_t len = 0;
+        bool oom = false;
+        if (!encode_key(f, fa, ev, true, &len, &oom)) {
+            if (oom)
+                return ACC_ENOMEM;
+            continue;
+        }
+        if ((ix->n + 1) * 4 > ix->cap * 3 && grow_index(f, ix) != ACC_OK)
+            return ACC_ENOMEM;
+        uint64_t h = key_hash(f->key, len);
+        slot *s = find_slot(f, ix, h, f->key, len);
+        bool has = fa->latest && fa->has ? acc_eval_expr(f->rs, fa->has, ev) : true;
+        if (!s->hash) {
+            uint64_t off;
+            if (pool_append(f, f->key, len, &off) != ACC_OK)
+                return ACC_ENOMEM;
+            *s = (slot){ .hash = h, .off = off, .len = (uint32_t)len, .has = has,
+                         .time = ev->time };
+            ix->n++;
+        } else if (fa->latest) {
+            s->time = ev->time;
+            s->has = has;
+        } else if (ev->time > s->time) {
+            s->time = ev->time;
+        }
+    }
+    return ACC_OK;
+}
+
+size_t acc_facts_bytes(const acc_facts *f)
+{
+    size_t n = f->pool_cap + f->key_cap;
+    for (uint32_t i = 0; i < f->rs->n_facts; i++)
+        n += f->idx[i].cap * sizeof(slot);
+    return n;
+}

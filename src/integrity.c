@@ -1,0 +1,217 @@
+/*
+ * integrity.c - the id set, seq parsing and the SHA-256 hash chain (integrity.h).
+ *
+ * The id set is an open-addressed table of 64-bit hashes with linear probing. It grows
+ * by half when 3/4 full, so its load stays in [1/2, 3/4] once it has grown (at most 16
+ * bytes per id); slots are mapped with a multiply-shift, so the capacity need not be a
+ * power of two.
+ */
+#include "integrity.h"
+
+#include "alloc.h"
+#include "hash.h"
+
+#include <openssl/evp.h>
+#include <string.h>
+
+#define ID_SET_MIN_CAP 1024
+#define ID_HASH_SEED 0x6163636f72642d69ULL   /* "accord-i" */
+
+void acc_id_set_init(acc_id_set *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+void acc_id_set_fini(acc_id_set *s)
+{
+    acc_free(s->slots);
+    memset(s, 0, sizeof *s);
+}
+
+static uint64_t id_key(const char *id, size_t len)
+{
+    return acc_hash_bytes(id, len, ID_HASH_SEED) & ~(uint64_t)3;
+}
+
+/* The slot holding `key` or the empty slot where it belongs. */
+static size_t probe(const uint64_t *slots, size_t cap, uint64_t key)
+{
+    size_t i = acc_hash_range(key, cap);
+    while (slots[i] && (slots[i] & ~(uint64_t)3) != key)
+        i = i + 1 == cap ? 0 : i + 1;
+    return i;
+}
+
+static int grow(acc_id_set *s)
+{
+    size_t cap = s->cap ? s->cap + s->cap / 2 : ID_SET_MIN_CAP;
+    if (cap >= ((size_t)1 << 32))
+        return ACC_ENOMEM;     /* acc_hash_range maps onto 32-bit capacities */
+    uint64_t *slots = acc_calloc(cap, sizeof *slots);
+    if (!slots)
+        return ACC_ENOMEM;
+    for (size_t i = 0; i < s->cap; i++)
+        if (s->slots[i])
+            slots[probe(slots, cap, s->slots[i] & ~(uint64_t)3)] = s->slots[i];
+    acc_free(s->slots);
+    s->slots = slots;
+    s->cap = cap;
+    return ACC_OK;
+}
+
+int acc_id_set_add(acc_id_set *s, const char *id, size_t len, acc_kind kind, int *prev_kind)
+{
+    *prev_kind = -1;
+    if ((s->n + 1) * 4 > s->cap * 3) {
+        int st = grow(s);
+        if (st != ACC_OK)
+            return st;
+    }
+    uint64_t key = id_key(id, len);
+    size_t i = probe(s->slots, s->cap, key);
+    if (s->slots[i]) {
+        *prev_kind = (int)(s->slots[i] & 3) - 1;
+        return ACC_OK;
+    }
+    s->slots[i] = key | (uint64_t)(kind + 1);
+    s->n++;
+    return ACC_OK;
+}
+
+int acc_id_set_find(const acc_id_set *s, const char *id, size_t len)
+{
+    if (!s->cap)
+        return -1;
+    size_t i = probe(s->slots, s->cap, id_key(id, len));
+    return s->slots[i] ? (int)(s->slots[i] & 3) - 1 : -1;
+}
+
+size_t acc_id_set_bytes(const acc_id_set *s)
+{
+    return s->cap * sizeof *s->slots;
+}
+
+bool acc_seq_parse(const char *s, size_t len, int64_t *out)
+{
+    if (len == 0 || len > 19 || s[0] < '1' || s[0] > '9')
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    if (v > (uint64_t)INT64_MAX)
+        return false;
+    *out = (int64_t)v;
+    return true;
+}
+
+/* ---- Hash chain ---------------------------------------------------------------- */
+
+/* Byte i of the qualified name [prefix ":"] name, or -1 past its end. */
+static int qname_byte(const acc_canon_attr *a, size_t i)
+{
+    if (a->prefix) {
+        size_t pl = strlen(a->prefix);
+        if (i < pl)
+            return (unsigned char)a->prefix[i];
+        if (i == pl)
+            return ':';
+        i -= pl + 1;
+    }
+    unsigned char c = (unsigned char)a->name[i];
+    if (c)
+        return c;
+    /* name[i] is NUL: i is the name's length, so past the end. */
+    return -1;
+}
+
+static int qname_cmp(const acc_canon_attr *a, const acc_canon_attr *b)
+{
+    if (!a->prefix && !b->prefix)
+        return strcmp(a->name, b->name);
+    for (size_t i = 0;; i++) {
+        int x = qname_byte(a, i), y = qname_byte(b, i);
+        if (x != y)
+            return x < y ? -1 : 1;
+        if (x < 0)
+            return 0;
+    }
+}
+
+void acc_canon_sort(acc_canon_attr *attrs, size_t n)
+{
+    /* Entries have about ten attributes: insertion sort is the fastest here. */
+    for (size_t i = 1; i < n; i++) {
+        acc_canon_attr t = attrs[i];
+        size_t j = i;
+        while (j > 0 && qname_cmp(&attrs[j - 1], &t) > 0) {
+            attrs[j] = attrs[j - 1];
+            j--;
+        }
+        attrs[j] = t;
+    }
+}
+
+int acc_chain_init(acc_chain *c)
+{
+    memset(c, 0, sizeof *c);
+    c->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    c->md_ctx = EVP_MD_CTX_new();
+    if (!c->md || !c->md_ctx) {
+        acc_chain_fini(c);
+        return ACC_ENOMEM;
+    }
+    return ACC_OK;
+}
+
+void acc_chain_fini(acc_chain *c)
+{
+    EVP_MD_CTX_free(c->md_ctx);
+    EVP_MD_free(c->md);
+    memset(c, 0, sizeof *c);
+}
+
+int acc_chain_digest(acc_chain *c, const char *prev, size_t prev_len, const char *element,
+                     const acc_canon_attr *sorted, size_t n,
+                     char out[ACC_DIGEST_HEX_LEN + 1])
+{
+    EVP_MD_CTX *ctx = c->md_ctx;
+    int ok = EVP_DigestInit_ex2(ctx, c->md, NULL);
+    ok = ok && EVP_DigestUpdate(ctx, prev, prev_len);
+    ok = ok && EVP_DigestUpdate(ctx, element, strlen(element));
+    ok = ok && EVP_DigestUpdate(ctx, "\n", 1);
+    for (size_t i = 0; ok && i < n; i++) {
+        if (sorted[i].prefix) {
+            ok = EVP_DigestUpdate(ctx, sorted[i].prefix, strlen(sorted[i].prefix));
+            ok = ok && EVP_DigestUpdate(ctx, ":", 1);
+        }
+        ok = ok && EVP_DigestUpdate(ctx, sorted[i].name, strlen(sorted[i].name));
+        ok = ok && EVP_DigestUpdate(ctx, "=", 1);
+        ok = ok && EVP_DigestUpdate(ctx, sorted[i].value, sorted[i].value_len);
+        ok = ok && EVP_DigestUpdate(ctx, "\n", 1);
+    }
+    unsigned char md[32];
+    unsigned md_len = 0;
+    ok = ok && EVP_DigestFinal_ex(ctx, md, &md_len);
+    if (!ok || md_len != 32)
+        return ACC_ENOMEM;
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned i = 0; i < 32; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[ACC_DIGEST_HEX_LEN] = '\0';
+    return ACC_OK;
+}
+
+bool acc_digest_valid(const char *s, size_t len)
+{
+    if (len != ACC_DIGEST_HEX_LEN)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    return true;
+}

@@ -1,0 +1,395 @@
+/*
+ * xml_reader.c - a safe streaming XML reader on libxml2's SAX2 push parser (xml_reader.h).
+ *
+ * Locations. libxml2 calls startElementNs when the start tag has been read, so its
+ * locator points at the tag's end. The whole tag is still in the parser's input buffer
+ * then (the push parser reads a start tag only once its '>' has arrived, and shrinks
+ * its buffer only between constructs), and an attribute value cannot hold a raw '<', so
+ * scanning back from the current position to the nearest '<' finds where the tag began;
+ * the newlines crossed give its line. For the column we need the last newline before
+ * that '<': usually it is in the buffer; when the line began before the buffer (a long
+ * line of several tags), the reader knows it from a forward scan that it advances at
+ * every callback over the bytes the parser has consumed since the previous one (the
+ * parser keeps those bytes until the next construct begins). Only if that scan lost
+ * track (a construct without callback longer than libxml2's 80-byte margin, which no
+ * exchange log has) does the column fall back to libxml2's own count.
+ */
+#include "xml_reader.h"
+
+#include "accord/core.h"
+#include "alloc.h"
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Read at most this much per xmlParseChunk call (its length is an int). */
+#define FEED_PIECE (1u << 20)
+
+struct acc_xml_reader {
+    xmlParserCtxtPtr ctxt;
+    const acc_xml_handler *handler;
+    void *payload;
+    unsigned depth;
+    bool stopped;              /* by the handler or by an error */
+    bool failed;               /* err holds the error */
+    bool saw_bytes;            /* the first bytes were checked for a UTF-16/32 mark */
+    bool saw_root;
+    bool root_closed;
+    bool terminating;          /* inside the last xmlParseChunk call */
+    uint64_t fed;              /* bytes fed so far */
+    uint64_t fed_lines;        /* newlines among them */
+    int64_t fed_last_nl;       /* offset of the last one, -1 if none */
+    acc_xml_error err;
+    /* Forward newline scan (see the file comment). */
+    uint64_t scan_pos;         /* bytes [0, scan_pos) have been scanned */
+    int64_t last_nl;           /* offset of the last '\n' before scan_pos, -1 if none */
+    bool nl_known;             /* false after bytes were lost before being scanned */
+};
+
+acc_xml_attr acc_xml_start_attr(const acc_xml_start *el, unsigned i)
+{
+    const xmlChar *const *a = (const xmlChar *const *)el->raw_attrs + 5 * (size_t)i;
+    return (acc_xml_attr){
+        .name = (const char *)a[0],
+        .prefix = (const char *)a[1],
+        .value = (const char *)a[3],
+        .value_len = (size_t)(a[4] - a[3]),
+    };
+}
+
+static uint64_t offset_of(const xmlParserCtxt *ctxt, const xmlChar *p)
+{
+    return (uint64_t)ctxt->input->consumed + (uint64_t)(p - ctxt->input->base);
+}
+
+uint64_t acc_xml_reader_offset(const acc_xml_reader *r)
+{
+    if (!r->ctxt || !r->ctxt->input || !r->ctxt->input->base)
+        return 0;
+    return offset_of(r->ctxt, r->ctxt->input->cur);
+}
+
+void acc_xml_reader_position(const acc_xml_reader *r, unsigned *line, unsigned *column)
+{
+    const xmlParserInput *in = r->ctxt ? r->ctxt->input : NULL;
+    *line = in && in->line > 0 ? (unsigned)in->line : 1;
+    *column = in && in->col > 0 ? (unsigned)in->col : 1;
+}
+
+/* Advances the forward newline scan to the parser's current position. */
+static void scan_to_cursor(acc_xml_reader *r)
+{
+    const xmlParserInput *in = r->ctxt->input;
+    if (!in || !in->base)
+        return;
+    uint64_t base = in->consumed;
+    uint64_t cur = offset_of(r->ctxt, in->cur);
+    if (r->scan_pos < base) {          /* bytes went by unscanned */
+        r->nl_known = false;
+        r->scan_pos = base;
+    }
+    if (cur <= r->scan_pos)
+        return;
+    const xmlChar *from = in->base + (r->scan_pos - base);
+    size_t n = (size_t)(cur - r->scan_pos);
+    const xmlChar *nl = NULL;
+    for (const xmlChar *p = from + n; p > from; p--)
+        if (p[-1] == '\n') {
+            nl = p - 1;
+            break;
+        }
+    if (nl) {
+        r->last_nl = (int64_t)offset_of(r->ctxt, nl);
+        r->nl_known = true;
+    }
+    r->scan_pos = cur;
+}
+
+/*
+ * Line and column of `lt` (a '<' in the input buffer, before the cursor) from the
+ * parser's current line and the bytes in between.
+ */
+static void locate(acc_xml_reader *r, const xmlChar *lt, unsigned *line, unsigned *column)
+{
+    const xmlParserInput *in = r->ctxt->input;
+    unsigned newlines = 0;
+    for (const xmlChar *p = lt; p < in->cur; p++)
+        newlines += *p == '\n';
+    int cur_line = in->line > 0 ? in->line : 1;
+    *line = (unsigned)cur_line > newlines ? (unsigned)cur_line - newlines : 1;
+    const xmlChar *p = lt;
+    while (p > in->base && p[-1] != '\n')
+        p--;
+    if (p > in->base || in->consumed == 0) {
+        *column = (unsigned)(lt - p) + 1;
+    } else if (r->nl_known && r->scan_pos >= (uint64_t)in->consumed) {
+        *column = (unsigned)((int64_t)offset_of(r->ctxt, lt) - r->last_nl);
+    } else if (newlines == 0 && in->col > in->cur - lt) {
+        *column = (unsigned)(in->col - (in->cur - lt));
+    } else {
+        *column = 1;
+    }
+}
+
+/* The '<' that opened the construct being read: the nearest one before the cursor. */
+static const xmlChar *find_open(const xmlParserInput *in)
+{
+    const xmlChar *p = in->cur;
+    while (p > in->base && *p != '<')
+        p--;
+    return p;
+}
+
+static void fail(acc_xml_reader *r, unsigned line, unsigned column, bool doctype,
+                 const char *msg)
+{
+    if (r->failed)
+        return;
+    r->failed = true;
+    r->stopped = true;
+    r->err.line = line ? line : 1;
+    r->err.column = column ? column : 1;
+    r->err.doctype = doctype;
+    static const char bad_utf8[] = "Input is not proper UTF-8, indicate encoding !";
+    if (strncmp(msg, bad_utf8, sizeof bad_utf8 - 1) == 0)
+        snprintf(r->err.message, sizeof r->err.message, "invalid UTF-8%s",
+                 msg + sizeof bad_utf8 - 1);
+    else
+        snprintf(r->err.message, sizeof r->err.message, "%s", msg);
+    /* libxml2's messages may span lines (and end with a newline); a finding is one line. */
+    size_t n = strlen(r->err.message);
+    while (n > 0 && (r->err.message[n - 1] == '\n' || r->err.message[n - 1] == ' '))
+        r->err.message[--n] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (r->err.message[i] == '\n')
+            r->err.message[i] = ' ';
+    if (r->ctxt)
+        xmlStopParser(r->ctxt);
+}
+
+static void on_start(void *ud, const xmlChar *localname, const xmlChar *prefix,
+                     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                     int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    (void)nb_namespaces; (void)namespaces; (void)nb_defaulted;
+    acc_xml_reader *r = ud;
+    if (r->stopped)
+        return;
+    r->saw_root = true;
+    acc_xml_start el = {
+        .depth = ++r->depth,
+        .name = (const char *)localname,
+        .prefix = (const char *)prefix,
+        .uri = (const char *)uri,
+        .raw_attrs = attributes,
+        .n_attrs = nb_attributes > 0 ? (unsigned)nb_attributes : 0,
+    };
+    locate(r, find_open(r->ctxt->input), &el.line, &el.column);
+    scan_to_cursor(r);
+    if (r->handler->start)
+        r->handler->start(r->payload, r, &el);
+}
+
+static void on_end(void *ud, const xmlChar *localname, const xmlChar *prefix,
+                   const xmlChar *uri)
+{
+    (void)localname; (void)prefix; (void)uri;
+    acc_xml_reader *r = ud;
+    scan_to_cursor(r);
+    unsigned depth = r->depth;
+    if (r->depth > 0)
+        r->depth--;
+    if (depth == 1)
+        r->root_closed = true;
+    if (!r->stopped && r->handler->end)
+        r->handler->end(r->payload, r, depth);
+}
+
+static void on_text(void *ud, const xmlChar *s, int len)
+{
+    acc_xml_reader *r = ud;
+    scan_to_cursor(r);
+    if (!r->stopped && r->handler->text && len > 0)
+        r->handler->text(r->payload, r, r->depth, (const char *)s, (size_t)len);
+}
+
+/* Comments and processing instructions: nothing to report, but the scan advances. */
+static void on_comment(void *ud, const xmlChar *value)
+{
+    (void)value;
+    scan_to_cursor(ud);
+}
+
+static void on_pi(void *ud, const xmlChar *target, const xmlChar *data)
+{
+    (void)target; (void)data;
+    scan_to_cursor(ud);
+}
+
+/* A DOCTYPE: stop here, before any declaration of its internal subset is read. */
+static void on_doctype(void *ud, const xmlChar *name, const xmlChar *external_id,
+                       const xmlChar *system_id)
+{
+    (void)name; (void)external_id; (void)system_id;
+    acc_xml_reader *r = ud;
+    const xmlParserInput *in = r->ctxt->input;
+    const xmlChar *p = in->cur;
+    /* A system literal may hold '<': look for the declaration's own opening. */
+    while (p > in->base && !(*p == '<' && in->cur - p >= 9 &&
+                             memcmp(p, "<!DOCTYPE", 9) == 0))
+        p--;
+    unsigned line, column;
+    locate(r, p, &line, &column);
+    fail(r, line, column, true,
+         "a document type declaration (DOCTYPE) is not allowed in an exchange log");
+}
+
+static void on_error(void *ud, xmlErrorPtr e)
+{
+    acc_xml_reader *r = ud;
+    if (!e || e->level == XML_ERR_WARNING || r->failed)
+        return;
+    unsigned line = e->line > 0 ? (unsigned)e->line : 0;
+    unsigned column = e->int2 > 0 ? (unsigned)e->int2 : 0;
+    if (!line && r->ctxt && r->ctxt->input)
+        line = (unsigned)r->ctxt->input->line;
+    if (r->terminating && !r->root_closed &&
+        (e->code == XML_ERR_DOCUMENT_END || e->code == XML_ERR_DOCUMENT_EMPTY)) {
+        /* libxml2 says "Extra content at the end of the document" when the input simply
+           stops: name the real problem and point at the end of the input. */
+        line = (unsigned)(r->fed_lines + 1);
+        column = (unsigned)((int64_t)r->fed - r->fed_last_nl);
+        fail(r, line, column, false,
+             r->saw_root ? "the log ends before its root element is closed (truncated)"
+                         : "the log has no root element (empty or truncated)");
+        return;
+    }
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "the XML is not well-formed");
+    if (r->terminating && !r->root_closed && line == r->fed_lines + 1) {
+        /* Found on the last line once the input ended: most likely a truncation. */
+        size_t n = strlen(msg);
+        while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+            msg[--n] = '\0';
+        snprintf(msg + n, sizeof msg - n, " at the end of the log (truncated?)");
+    }
+    fail(r, line, column, false, msg);
+}
+
+int acc_xml_reader_new(acc_xml_reader **out, const acc_xml_handler *handler, void *payload)
+{
+    *out = NULL;
+    acc_xml_reader *r = acc_calloc(1, sizeof *r);
+    if (!r)
+        return ACC_ENOMEM;
+    r->handler = handler;
+    r->payload = payload;
+    r->last_nl = -1;
+    r->nl_known = true;
+    r->fed_last_nl = -1;
+
+    xmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = on_start;
+    sax.endElementNs = on_end;
+    sax.characters = on_text;
+    sax.ignorableWhitespace = on_text;
+    sax.cdataBlock = on_text;
+    sax.comment = on_comment;
+    sax.processingInstruction = on_pi;
+    sax.internalSubset = on_doctype;
+    sax.externalSubset = on_doctype;
+    sax.serror = on_error;
+
+    r->ctxt = xmlCreatePushParserCtxt(&sax, r, NULL, 0, NULL);
+    if (!r->ctxt) {
+        acc_free(r);
+        return ACC_ENOMEM;
+    }
+    /* No XML_PARSE_NOENT (no expansion), no DTDLOAD/DTDATTR, no HUGE: limits stay. */
+    xmlCtxtUseOptions(r->ctxt, XML_PARSE_NONET | XML_PARSE_IGNORE_ENC);
+    r->ctxt->replaceEntities = 0;
+    r->ctxt->loadsubset = 0;
+    r->ctxt->validate = 0;
+    *out = r;
+    return ACC_OK;
+}
+
+/* UTF-16 and UTF-32 documents start with a byte order mark or a NUL byte. */
+static bool looks_wide(const unsigned char *s, size_t n)
+{
+    if (n >= 1 && s[0] == 0)
+        return true;
+    if (n >= 2 && (s[1] == 0 || (s[0] == 0xFE && s[1] == 0xFF) ||
+                   (s[0] == 0xFF && s[1] == 0xFE)))
+        return true;
+    return false;
+}
+
+int acc_xml_reader_feed(acc_xml_reader *r, const char *data, size_t len, bool last)
+{
+    if (r->stopped)
+        return ACC_EINPUT;
+    if (!r->saw_bytes && len > 0) {
+        r->saw_bytes = true;
+        if (looks_wide((const unsigned char *)data, len)) {
+            fail(r, 1, 1, false, "the log is not UTF-8 text (UTF-16 or UTF-32 input)");
+            return ACC_EINPUT;
+        }
+    }
+    for (const char *p = data, *stop = data + len; p && p < stop;) {
+        p = memchr(p, '\n', (size_t)(stop - p));
+        if (p) {
+            r->fed_lines++;
+            r->fed_last_nl = (int64_t)(r->fed + (uint64_t)(p - data));
+            p++;
+        }
+    }
+    r->fed += len;
+    do {
+        size_t n = len < FEED_PIECE ? len : FEED_PIECE;
+        bool end = last && n == len;
+        r->terminating = end;
+        int rc = xmlParseChunk(r->ctxt, n ? data : NULL, (int)n, end ? 1 : 0);
+        if (r->stopped)
+            return ACC_EINPUT;
+        if (rc != 0) {
+            if (rc == XML_ERR_NO_MEMORY)
+                return ACC_ENOMEM;
+            fail(r, r->ctxt->input ? (unsigned)r->ctxt->input->line : 1, 1, false,
+                 "the XML is not well-formed");
+            return ACC_EINPUT;
+        }
+        data += n;
+        len -= n;
+    } while (len > 0);
+    return ACC_OK;
+}
+
+const acc_xml_error *acc_xml_reader_error(const acc_xml_reader *r)
+{
+    return r->failed ? &r->err : NULL;
+}
+
+void acc_xml_reader_stop(acc_xml_reader *r)
+{
+    r->stopped = true;
+    xmlStopParser(r->ctxt);
+}
+
+const char *acc_xml_reader_intern(acc_xml_reader *r, const char *name)
+{
+    return (const char *)xmlDictLookup(r->ctxt->dict, (const xmlChar *)name, -1);
+}
+
+void acc_xml_reader_free(acc_xml_reader *r)
+{
+    if (!r)
+        return;
+    if (r->ctxt)
+        xmlFreeParserCtxt(r->ctxt);
+    acc_free(r);
+}
