@@ -16,7 +16,8 @@ static acc_analysis_options analysis_options(const cli_options *opts)
 static acc_report_options report_options(const cli_options *opts, FILE *fp)
 {
     return (acc_report_options){ .format = opts->format, .color = cli_use_color(opts, fp),
-                                 .quiet = opts->quiet, .strict = opts->strict };
+                                 .quiet = opts->quiet, .strict = opts->strict,
+                                 .deny_new_permits = opts->deny_new_permits };
 }
 
 /* Exit code for a failing library status: 3 for an internal or solver failure. */

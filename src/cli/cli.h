@@ -72,8 +72,11 @@ int cli_load_ruleset(acc_ruleset **out, const char *const *paths, size_t n,
                      const acc_diag_sink *sink);
 
 /* The formats each command renders (bit i set: acc_format i is available). */
-#define CLI_FORMATS_ANALYSIS ((1u << ACC_FORMAT_TEXT) | (1u << ACC_FORMAT_JSON))
-#define CLI_FORMATS_AUDIT ((1u << ACC_FORMAT_TEXT) | (1u << ACC_FORMAT_JSON))
+#define CLI_FORMATS_ANALYSIS ((1u << ACC_FORMAT_TEXT) | (1u << ACC_FORMAT_JSON) | \
+                              (1u << ACC_FORMAT_SARIF) | (1u << ACC_FORMAT_JUNIT))
+#define CLI_FORMATS_AUDIT ((1u << ACC_FORMAT_TEXT) | (1u << ACC_FORMAT_JSON) | \
+                           (1u << ACC_FORMAT_SARIF) | (1u << ACC_FORMAT_JUNIT) | \
+                           (1u << ACC_FORMAT_HTML))
 
 /* True when opts->format is in `mask`; otherwise prints why not and returns false. */
 bool cli_format_supported(const cli_options *opts, unsigned mask);
@@ -89,7 +92,9 @@ int cli_cmd_audit(const cli_options *opts);
 int cli_render_check(FILE *out, const acc_check_result *r, const acc_report_options *o);
 int cli_render_diff(FILE *out, const acc_diff_result *r, const acc_report_options *o);
 int cli_render_lint(FILE *out, const acc_lint_result *r, const acc_report_options *o);
-int cli_render_audit(FILE *out, const acc_audit_result *r, const acc_report_options *o);
+/* `flow` is used by the HTML report only (NULL for the other formats). */
+int cli_render_audit(FILE *out, const acc_audit_result *r, const acc_flow *flow,
+                     const acc_report_options *o);
 
 /* Prints `accord COMMAND --help` (or the general help for NULL) to `fp`; false if unknown. */
 bool cli_print_help(FILE *fp, const char *command);
