@@ -109,10 +109,12 @@ static void merge_error(merger *g, uint32_t file, uint32_t start, uint32_t end,
                         const char *fmt, ...)
 {
     va_list ap;
+    g->m->errors++;
+    if (!acc_diag_buffer_admit(g->m->limit))
+        return;
     va_start(ap, fmt);
     acc_diag_vreport(g->sink, ACC_SEV_ERROR, &g->files[file]->src, start, end, fmt, ap);
     va_end(ap);
-    g->m->errors++;
 }
 
 /* Doubles the capacity of a malloc'd array when it is full. */
@@ -302,6 +304,7 @@ int acc_merge(acc_merged *m, acc_file *const *files, size_t n, const acc_diag_si
 
 void acc_merge_free(acc_merged *m)
 {
+    acc_diag_buffer *limit = m->limit;
     for (unsigned k = 0; k < AST_DECL_KINDS; k++) {
         acc_free(m->decls[k].items);
         acc_names_free(&m->decls[k].index);
@@ -309,5 +312,5 @@ void acc_merge_free(acc_merged *m)
     for (unsigned e = 0; e < AST_ENUM_COUNT; e++)
         acc_free(m->members[e].items);
     acc_names_free(&m->member_index);
-    *m = (acc_merged){ 0 };
+    *m = (acc_merged){ .limit = limit };
 }

@@ -18,6 +18,7 @@
 #define ACCORD_AMEND_H
 
 #include "ast.h"
+#include "diag_buffer.h"
 
 typedef struct acc_names_slot acc_names_slot;
 
@@ -67,12 +68,13 @@ typedef struct acc_merged {
     acc_merge_list decls[AST_DECL_KINDS];
     acc_merge_members members[AST_ENUM_COUNT];
     acc_names member_index;         /* member name -> enumeration << SHIFT | position */
-    unsigned errors;                /* errors reported */
+    unsigned errors;                /* errors found */
+    acc_diag_buffer *limit;         /* set by the caller: what it admits is reported */
 } acc_merged;
 
 /*
  * Merges files[0] (the base) and files[1..n) (amendments, in order) into *m (zeroed by the
- * caller). Errors go to `sink` and are counted in m->errors; merging goes on past them to
+ * caller, who may set m->limit). Errors go to `sink` and are counted in m->errors; merging goes on past them to
  * report as many as possible. Returns ACC_OK or ACC_ENOMEM. Release with acc_merge_free
  * in either case.
  */

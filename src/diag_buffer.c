@@ -4,6 +4,7 @@
 #include "diag_buffer.h"
 
 #include "alloc.h"
+#include "diag.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,20 @@ struct acc_held_diag {
 
 void acc_diag_buffer_init(acc_diag_buffer *b, const char *const *paths, size_t n_paths)
 {
-    *b = (acc_diag_buffer){ .paths = paths, .n_paths = n_paths };
+    *b = (acc_diag_buffer){ .paths = paths, .n_paths = n_paths,
+                            .budget = ACC_MAX_SHOWN_DIAGS };
+}
+
+bool acc_diag_buffer_admit(acc_diag_buffer *b)
+{
+    if (!b)
+        return true;
+    if (b->budget == 0) {
+        b->hidden++;
+        return false;
+    }
+    b->budget--;
+    return true;
 }
 
 static size_t file_order(const acc_diag_buffer *b, const char *file)
@@ -93,6 +107,9 @@ int acc_diag_buffer_flush(acc_diag_buffer *b, const acc_diag_sink *sink)
         acc_free(b->items[i].source_line);
     }
     acc_free(b->items);
+    if (b->hidden)
+        acc_diag_report_file(sink, ACC_SEV_ERROR, b->n_paths ? b->paths[0] : NULL,
+                             "too many errors: %u more not shown", b->hidden);
     acc_diag_buffer_init(b, b->paths, b->n_paths);
     return status;
 }

@@ -18,9 +18,19 @@
 
 typedef struct acc_held_diag acc_held_diag;
 
+/*
+ * The most diagnostics one parse or one build shows. Past it, errors are only counted and
+ * flushing ends with one "N more errors not shown": a pathological input (a megabyte of
+ * stray bytes) must not produce a megabyte of messages, nor take quadratic time to locate
+ * them.
+ */
+#define ACC_MAX_SHOWN_DIAGS 100
+
 typedef struct acc_diag_buffer {
     acc_held_diag *items;
     size_t n, cap;
+    unsigned budget;            /* diagnostics that may still be shown */
+    unsigned hidden;            /* diagnostics refused by acc_diag_buffer_admit */
     const char *const *paths;   /* file order: diagnostics about paths[i] sort as i */
     size_t n_paths;
     unsigned errors;            /* error diagnostics received */
@@ -30,11 +40,19 @@ typedef struct acc_diag_buffer {
 /* Starts an empty buffer; `paths` (may be NULL) gives the order of files. */
 void acc_diag_buffer_init(acc_diag_buffer *b, const char *const *paths, size_t n_paths);
 
+/*
+ * Whether the next diagnostic may be reported: true while fewer than ACC_MAX_SHOWN_DIAGS
+ * have been admitted, then false (counting it as hidden). A NULL buffer admits everything.
+ * Reporters call it before formatting a diagnostic.
+ */
+bool acc_diag_buffer_admit(acc_diag_buffer *b);
+
 /* A sink that appends to `b`. */
 acc_diag_sink acc_diag_buffer_sink(acc_diag_buffer *b);
 
 /*
- * Delivers every held diagnostic to `sink` in source order and empties the buffer.
+ * Delivers every held diagnostic to `sink` in source order, then (when some were hidden)
+ * "N more errors not shown" about the first registered path, and empties the buffer.
  * Returns ACC_ENOMEM when a diagnostic could not be held (those are lost), else ACC_OK.
  */
 int acc_diag_buffer_flush(acc_diag_buffer *b, const acc_diag_sink *sink);

@@ -59,7 +59,7 @@ int acc_file_parse(acc_file **out, const char *path, const char *text, size_t le
     acc_diag_buffer held;
     acc_diag_buffer_init(&held, &file->src.path, 1);
     acc_diag_sink held_sink = acc_diag_buffer_sink(&held);
-    status = acc_parse(file, &held_sink, &errors);
+    status = acc_parse(file, &held_sink, &held, &errors);
     int delivered = acc_diag_buffer_flush(&held, sink);
     if (status == ACC_OK)
         status = delivered != ACC_OK ? delivered : errors > 0 ? ACC_EINPUT : ACC_OK;

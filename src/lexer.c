@@ -84,6 +84,7 @@ void acc_lexer_init(acc_lexer *lx, const acc_source_text *src, const acc_diag_si
     lx->sink = sink;
     lx->pos = 0;
     lx->errors = 0;
+    lx->limit = NULL;
 }
 
 static void lex_error(acc_lexer *lx, uint32_t start, uint32_t end, const char *fmt, ...)
@@ -92,10 +93,12 @@ static void lex_error(acc_lexer *lx, uint32_t start, uint32_t end, const char *f
 static void lex_error(acc_lexer *lx, uint32_t start, uint32_t end, const char *fmt, ...)
 {
     va_list ap;
+    lx->errors++;
+    if (!acc_diag_buffer_admit(lx->limit))
+        return;
     va_start(ap, fmt);
     acc_diag_vreport(lx->sink, ACC_SEV_ERROR, lx->src, start, end, fmt, ap);
     va_end(ap);
-    lx->errors++;
 }
 
 static bool is_letter(int c)

@@ -12,6 +12,7 @@
 #ifndef ACCORD_LEXER_H
 #define ACCORD_LEXER_H
 
+#include "diag_buffer.h"
 #include "ir.h"
 
 /*
@@ -65,7 +66,8 @@ typedef struct acc_lexer {
     const acc_source_text *src;
     const acc_diag_sink *sink;
     uint32_t pos;
-    unsigned errors;        /* errors reported so far */
+    unsigned errors;        /* errors found so far (reported or not) */
+    acc_diag_buffer *limit; /* when set, reports only what it admits (NULL: all) */
 } acc_lexer;
 
 /* The largest integer literal accepted (larger ones are reported as too large). */

@@ -45,10 +45,12 @@ static void error_at(parser *p, uint32_t start, uint32_t end, const char *fmt, .
 static void error_at(parser *p, uint32_t start, uint32_t end, const char *fmt, ...)
 {
     va_list ap;
+    p->errors++;
+    if (!acc_diag_buffer_admit(p->lx.limit))
+        return;
     va_start(ap, fmt);
     acc_diag_vreport(p->sink, ACC_SEV_ERROR, &p->file->src, start, end, fmt, ap);
     va_end(ap);
-    p->errors++;
 }
 
 static void advance(parser *p)
@@ -844,10 +846,12 @@ static void check_file(parser *p)
                  "'remove' is only allowed in an amendment");
 }
 
-int acc_parse(acc_file *file, const acc_diag_sink *sink, unsigned *errors)
+int acc_parse(acc_file *file, const acc_diag_sink *sink, acc_diag_buffer *limit,
+              unsigned *errors)
 {
     parser p = { .file = file, .sink = sink };
     acc_lexer_init(&p.lx, &file->src, sink);
+    p.lx.limit = limit;
     advance(&p);
     while (!check(&p, ACC_TOK_EOF) && !p.oom) {
         if (!parse_declaration(&p) && !p.oom)

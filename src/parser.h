@@ -12,16 +12,18 @@
 #define ACCORD_PARSER_H
 
 #include "ast.h"
+#include "diag_buffer.h"
 
 /* The deepest nesting of parentheses, `not` and `implies` an expression may have. */
 #define ACC_PARSE_MAX_DEPTH 256
 
 /*
  * Parses file->src into *file (whose arena and src are set, everything else zero).
- * Sets *errors to the number of errors reported. Returns ACC_OK (check *errors) or
+ * Diagnostics go to `sink`, as many as `limit` admits (NULL: all). Sets *errors to the number of errors reported. Returns ACC_OK (check *errors) or
  * ACC_ENOMEM.
  */
-int acc_parse(acc_file *file, const acc_diag_sink *sink, unsigned *errors);
+int acc_parse(acc_file *file, const acc_diag_sink *sink, acc_diag_buffer *limit,
+              unsigned *errors);
 
 /* Writes "path:line:col" of byte `offset` of `src` into buf (always NUL-terminated). */
 void acc_format_location(char *buf, size_t size, const acc_source_text *src, uint32_t offset);

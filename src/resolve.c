@@ -46,10 +46,12 @@ static void rerror(resolver *r, uint32_t source, uint32_t start, uint32_t end,
                    const char *fmt, ...)
 {
     va_list ap;
+    r->errors++;
+    if (!acc_diag_buffer_admit(r->merged.limit))
+        return;
     va_start(ap, fmt);
     acc_diag_vreport(r->sink, ACC_SEV_ERROR, &r->rs->sources[source], start, end, fmt, ap);
     va_end(ap);
-    r->errors++;
 }
 
 static void *ralloc(resolver *r, size_t n)
@@ -473,6 +475,7 @@ int acc_ruleset_build(acc_ruleset **out, acc_file *const *files, size_t n,
     acc_diag_buffer_init(&held, paths, n);
     held_sink = acc_diag_buffer_sink(&held);
     r.sink = &held_sink;
+    r.merged.limit = &held;
     acc_arena_init(&arena);
     r.rs = acc_arena_alloc(&arena, sizeof *r.rs);
     if (!r.rs) {

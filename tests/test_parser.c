@@ -508,6 +508,28 @@ static void test_parser__suppresses_parser_errors_after_a_malformed_token(void)
                   "t.accord:6:37: error: invalid date '2014-02-30'\n");
 }
 
+static void test_parser__shows_at_most_100_errors_and_counts_the_rest(void)
+{
+    size_t n = 1000000;
+    char *text = malloc(n + 256);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    strcpy(text, HEADER ENUMS);
+    memset(text + strlen(text), '@', n);
+    strcpy(text + strlen(HEADER ENUMS) + n, "\n");
+    test_diags diags = { 0 };
+    acc_file *f = parse(text, &diags);
+    CU_ASSERT_PTR_NULL(f);
+    CU_ASSERT_EQUAL(diags.count, 101);
+    const char *last = strstr(diags.text, "t.accord: error:");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(last);
+    CU_ASSERT_STRING_EQUAL(last, "t.accord: error: too many errors: 999900 more not shown\n");
+    CU_ASSERT_EQUAL(strncmp(diags.text, "t.accord:5:1: error: unexpected character '@'\n"
+                                        "t.accord:5:2: error: unexpected character '@'\n", 92),
+                    0);
+    test_diags_free(&diags);
+    free(text);
+}
+
 static void test_parser__works_without_a_sink(void)
 {
     acc_file *f = NULL;
@@ -609,6 +631,8 @@ int main(void)
           test_parser__reports_what_only_amendments_may_do_and_may_not },
         { "suppresses_parser_errors_after_a_malformed_token",
           test_parser__suppresses_parser_errors_after_a_malformed_token },
+        { "shows_at_most_100_errors_and_counts_the_rest",
+          test_parser__shows_at_most_100_errors_and_counts_the_rest },
         { "works_without_a_sink", test_parser__works_without_a_sink },
         { "load_rejects_missing_directories_and_devices",
           test_parser__load_rejects_missing_directories_and_devices },

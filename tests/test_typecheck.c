@@ -194,6 +194,23 @@ static void test_typecheck__reports_every_error_of_a_file_in_source_order(void)
                     "t.accord:8:43: error: cannot bind topic field 'topic' to a party\n");
 }
 
+static void test_typecheck__shows_at_most_100_errors_and_counts_the_rest(void)
+{
+    char text[16384] = PRELUDE;
+    for (int i = 0; i < 150; i++)
+        strcat(text, "rule r permit request;\n");
+    test_diags diags = { 0 };
+    acc_ruleset *rs = test_compile("t.accord", text, &diags);
+    CU_ASSERT_PTR_NULL(rs);
+    CU_ASSERT_EQUAL(diags.count, 101);
+    CU_ASSERT_EQUAL(strncmp(diags.text, "t.accord:6:6: error: duplicate rule 'r' (first defined "
+                                        "at t.accord:5:6)\n", 69), 0);
+    const char *last = strstr(diags.text, "t.accord: error:");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(last);
+    CU_ASSERT_STRING_EQUAL(last, "t.accord: error: too many errors: 49 more not shown\n");
+    test_diags_free(&diags);
+}
+
 static void test_typecheck__resolves_facts_declared_later_and_shared_names(void)
 {
     /* One name for a rule, an invariant, an assumption and a fact: four namespaces. */
@@ -282,6 +299,8 @@ int main(void)
           test_typecheck__reports_duplicate_members_within_and_across_enumerations },
         { "reports_every_error_of_a_file_in_source_order",
           test_typecheck__reports_every_error_of_a_file_in_source_order },
+        { "shows_at_most_100_errors_and_counts_the_rest",
+          test_typecheck__shows_at_most_100_errors_and_counts_the_rest },
         { "resolves_facts_declared_later_and_shared_names",
           test_typecheck__resolves_facts_declared_later_and_shared_names },
         { "compiles_terms_to_typed_constants_and_fields",
