@@ -47,61 +47,61 @@ typedef struct code_info {
 
 /* ORDER: acc_finding_code. */
 static const code_info audit_codes[ACC_FINDING_COUNT] = {
-    { "forbidden", "Forbidden", "Entry matched a forbid rule",
+    { "forbidden", "EntryMatchesForbidRule", "Entry matched a forbid rule",
       "A forbid rule of the accord matched the logged entry: the exchange it records was not "
       "allowed, whatever the permit rules say.",
       "Each forbid rule that matches an entry gives one finding, named after the rule. Compare "
       "the entry with the rule's condition; if the exchange was legitimate, the rule set needs "
       "an amendment, otherwise the exchange is a breach to investigate.", "error", false },
-    { "not-permitted", "NotPermitted", "Entry permitted by no rule",
+    { "not-permitted", "EntryNotPermitted", "Entry permitted by no rule",
       "No permit rule of the accord matched the logged entry (or a forbid rule overrode the "
       "ones that did), so the exchange it records was not allowed.",
       "An entry is permitted when some permit rule of its kind matches and no forbid rule "
       "does. Check which condition of the closest permit rule the entry fails: a missing "
       "request, approval or earlier delivery shows up as a false fact.", "error", false },
-    { "invariant", "Invariant", "Entry breaks an invariant",
+    { "invariant", "EntryBreaksInvariant", "Entry breaks an invariant",
       "The logged entry violates one of the accord's invariants, the principles every "
       "exchange must satisfy.",
       "Invariants state what must hold of every exchange; the finding names the invariant "
       "the entry breaks.", "error", false },
-    { "schema", "Schema", "Entry not allowed by the log format",
+    { "schema", "EntryOutsideLogFormat", "Entry not allowed by the log format",
       "An element, attribute or value of the entry is not allowed by the exchange-log "
       "format.",
       "Fix the program that writes the log: the entry does not follow the exchange-log "
       "format, so it cannot be judged.", "error", false },
-    { "unknown-value", "UnknownValue", "Value not declared by the rules",
+    { "unknown-value", "UndeclaredValue", "Value not declared by the rules",
       "The entry names a party, topic or level that the rule set does not declare.",
       "Either the log uses a misspelt or new value, or the accord lacks a declaration for "
       "it: an amendment must declare new parties, topics and levels.", "error", false },
-    { "duplicate-id", "DuplicateId", "Duplicate entry id",
+    { "duplicate-id", "DuplicateEntryId", "Duplicate entry id",
       "The entry's id was already used by an earlier entry of the stream.",
       "Entry ids must be unique across every file of the stream; a duplicate suggests a "
       "replayed or copied entry.", "error", false },
-    { "seq-gap", "SeqGap", "Gap in the sequence numbers",
+    { "seq-gap", "SequenceGap", "Gap in the sequence numbers",
       "The entry's seq is not the previous entry's seq plus one.",
       "Sequence numbers run without gaps across the whole stream; a gap means entries are "
       "missing, reordered or the files were given in the wrong order.", "error", false },
-    { "dangling-ref", "DanglingRef", "Reference to no earlier entry",
+    { "dangling-ref", "DanglingReference", "Reference to no earlier entry",
       "The entry's request or approval attribute names no earlier entry of that kind.",
       "A transfer can only answer a request, and rely on an approval, recorded before it "
       "in the stream.", "error", false },
-    { "chain-break", "ChainBreak", "Hash chain broken",
+    { "chain-break", "HashChainBroken", "Hash chain broken",
       "The entry's digest differs from the one recomputed from the previous digest and the "
       "entry, or the digest is missing.",
       "The log's hash chain shows that an entry was altered, removed or inserted after it "
       "was written. Compare with an archived copy of the log.", "error", false },
-    { "assumption", "Assumption", "Entry contradicts an assumption",
+    { "assumption", "EntryContradictsAssumption", "Entry contradicts an assumption",
       "The logged entry contradicts an assumption the accord's analyses rely on.",
       "The static guarantees of `accord check` hold only for events that satisfy the "
       "assumptions; this entry does not, so they say nothing about it.", "warning", false },
-    { "malformed", "Malformed", "Malformed XML",
+    { "malformed", "MalformedXml", "Malformed XML",
       "The log is not well-formed XML or is truncated; the audit stops at this point.",
       "Repair or re-export the file: entries after the error were not audited.", "error",
       false },
 };
 
 static const code_info verdict_changed_code = {
-    "verdict-changed", "VerdictChanged", "Verdict changed from the baseline rules",
+    "verdict-changed", "VerdictChangedFromBaseline", "Verdict changed from the baseline rules",
     "The entry is permitted under one rule set and denied under the other (--baseline).",
     "The amendment under review changes the verdict on an exchange already made: check "
     "that this retroactive effect is intended.", "error", false
@@ -130,14 +130,14 @@ static const code_info audit_assumption_code = {
 };
 
 static const code_info diagnostic_code = {
-    "diagnostic", "Diagnostic", "Rule file does not compile",
+    "diagnostic", "RuleFileDiagnostic", "Rule file does not compile",
     "A syntax, name or type error (or a warning) in a rule file, found by `accord lint`.",
     "The message says what is wrong at the position shown; a rule file with an error "
     "cannot be analysed or used for an audit.", "error", false
 };
 
 static const code_info newly_permitted_code = {
-    "newly-permitted", "NewlyPermitted", "Events newly permitted",
+    "newly-permitted", "NewlyPermittedEvents", "Events newly permitted",
     "A class of events that the new rules permit and the old ones did not.",
     "Each class is a box of field values with an example event and the rules that permit "
     "it. Run `accord diff --deny-new-permits` to make any new permission fail the gate.",
@@ -145,7 +145,7 @@ static const code_info newly_permitted_code = {
 };
 
 static const code_info newly_forbidden_code = {
-    "newly-forbidden", "NewlyForbidden", "Events newly forbidden",
+    "newly-forbidden", "NewlyForbiddenEvents", "Events newly forbidden",
     "A class of events that the old rules permitted and the new ones do not.",
     "Each class is a box of field values with an example event, the old rules that "
     "permitted it and the new rules that block it.", "note", false
