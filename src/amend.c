@@ -110,10 +110,8 @@ static void merge_error(merger *g, uint32_t file, uint32_t start, uint32_t end,
 {
     va_list ap;
     g->m->errors++;
-    if (!acc_diag_buffer_admit(g->m->limit))
-        return;
     va_start(ap, fmt);
-    acc_diag_vreport(g->sink, ACC_SEV_ERROR, &g->files[file]->src, start, end, fmt, ap);
+    acc_diag_buffer_verror(g->m->limit, g->sink, &g->files[file]->src, start, end, fmt, ap);
     va_end(ap);
 }
 

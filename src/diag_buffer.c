@@ -34,6 +34,14 @@ bool acc_diag_buffer_admit(acc_diag_buffer *b)
     return true;
 }
 
+void acc_diag_buffer_verror(acc_diag_buffer *limit, const acc_diag_sink *sink,
+                            const acc_source_text *src, uint32_t start, uint32_t end,
+                            const char *fmt, va_list ap)
+{
+    if (acc_diag_buffer_admit(limit))
+        acc_diag_vreport(sink, ACC_SEV_ERROR, src, start, end, fmt, ap);
+}
+
 static size_t file_order(const acc_diag_buffer *b, const char *file)
 {
     if (!file)

@@ -14,7 +14,9 @@
 #ifndef ACCORD_DIAG_BUFFER_H
 #define ACCORD_DIAG_BUFFER_H
 
-#include "accord/core.h"
+#include "ir.h"
+
+#include <stdarg.h>
 
 typedef struct acc_held_diag acc_held_diag;
 
@@ -46,6 +48,15 @@ void acc_diag_buffer_init(acc_diag_buffer *b, const char *const *paths, size_t n
  * Reporters call it before formatting a diagnostic.
  */
 bool acc_diag_buffer_admit(acc_diag_buffer *b);
+
+/*
+ * Reports an error at bytes [start, end) of `src` to `sink` when `limit` admits it (see
+ * acc_diag_buffer_admit; NULL admits everything). The reporters of every front-end stage
+ * go through here.
+ */
+void acc_diag_buffer_verror(acc_diag_buffer *limit, const acc_diag_sink *sink,
+                            const acc_source_text *src, uint32_t start, uint32_t end,
+                            const char *fmt, va_list ap);
 
 /* A sink that appends to `b`. */
 acc_diag_sink acc_diag_buffer_sink(acc_diag_buffer *b);

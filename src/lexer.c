@@ -94,10 +94,8 @@ static void lex_error(acc_lexer *lx, uint32_t start, uint32_t end, const char *f
 {
     va_list ap;
     lx->errors++;
-    if (!acc_diag_buffer_admit(lx->limit))
-        return;
     va_start(ap, fmt);
-    acc_diag_vreport(lx->sink, ACC_SEV_ERROR, lx->src, start, end, fmt, ap);
+    acc_diag_buffer_verror(lx->limit, lx->sink, lx->src, start, end, fmt, ap);
     va_end(ap);
 }
 

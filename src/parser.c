@@ -46,10 +46,8 @@ static void error_at(parser *p, uint32_t start, uint32_t end, const char *fmt, .
 {
     va_list ap;
     p->errors++;
-    if (!acc_diag_buffer_admit(p->lx.limit))
-        return;
     va_start(ap, fmt);
-    acc_diag_vreport(p->sink, ACC_SEV_ERROR, &p->file->src, start, end, fmt, ap);
+    acc_diag_buffer_verror(p->lx.limit, p->sink, &p->file->src, start, end, fmt, ap);
     va_end(ap);
 }
 

@@ -47,10 +47,9 @@ static void rerror(resolver *r, uint32_t source, uint32_t start, uint32_t end,
 {
     va_list ap;
     r->errors++;
-    if (!acc_diag_buffer_admit(r->merged.limit))
-        return;
     va_start(ap, fmt);
-    acc_diag_vreport(r->sink, ACC_SEV_ERROR, &r->rs->sources[source], start, end, fmt, ap);
+    acc_diag_buffer_verror(r->merged.limit, r->sink, &r->rs->sources[source], start, end, fmt,
+                           ap);
     va_end(ap);
 }
 

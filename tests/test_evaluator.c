@@ -132,12 +132,20 @@ static void assert_indexes(const uint32_t *got, size_t n_got, const bool *want, 
     CU_ASSERT_EQUAL(n_got, k);
 }
 
-static void test_evaluator__request_truth_table(void)
+/* Runs a truth table on the shipped rule set with a verdict initialised for it. */
+static void with_shipped_rules(void (*table)(const acc_ruleset *rs, acc_verdict *v))
 {
     acc_ruleset *rs = compile_shipped();
     acc_verdict v;
     CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
     CU_ASSERT_EQUAL_FATAL(acc_verdict_init(&v, rs), ACC_OK);
+    table(rs, &v);
+    acc_verdict_fini(&v);
+    acc_ruleset_free(rs);
+}
+
+static void request_truth_table(const acc_ruleset *rs, acc_verdict *v)
+{
     unsigned permitted = 0;
     for (size_t t = 0; t < N_TIMES; t++)
         for (int from = 0; from < N_PARTIES; from++)
@@ -146,26 +154,25 @@ static void test_evaluator__request_truth_table(void)
                     acc_event ev = { .kind = ACC_KIND_REQUEST, .time = times[t], .from = from,
                                      .to = to, .topic = topic };
                     bool want = korea_or_japan(from) && to == US;
-                    acc_eval_event(rs, &ev, &v);
-                    CU_ASSERT_EQUAL(v.permitted, want);
+                    acc_eval_event(rs, &ev, v);
+                    CU_ASSERT_EQUAL(v->permitted, want);
                     CU_ASSERT_EQUAL(acc_eval_permitted(rs, &ev), want);
-                    CU_ASSERT_EQUAL(v.n_permits, want ? 1 : 0);
-                    CU_ASSERT_TRUE(!want || v.permits[0] == R_ART2);
-                    CU_ASSERT_EQUAL(v.n_forbids, 0);
-                    CU_ASSERT_EQUAL(v.n_broken_invariants, 0);
+                    CU_ASSERT_EQUAL(v->n_permits, want ? 1 : 0);
+                    CU_ASSERT_TRUE(!want || v->permits[0] == R_ART2);
+                    CU_ASSERT_EQUAL(v->n_forbids, 0);
+                    CU_ASSERT_EQUAL(v->n_broken_invariants, 0);
                     permitted += want;
                 }
     CU_ASSERT_EQUAL(permitted, N_TIMES * 2 * N_TOPICS);
-    acc_verdict_fini(&v);
-    acc_ruleset_free(rs);
 }
 
-static void test_evaluator__approval_truth_table(void)
+static void test_evaluator__request_truth_table(void)
 {
-    acc_ruleset *rs = compile_shipped();
-    acc_verdict v;
-    CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
-    CU_ASSERT_EQUAL_FATAL(acc_verdict_init(&v, rs), ACC_OK);
+    with_shipped_rules(request_truth_table);
+}
+
+static void approval_truth_table(const acc_ruleset *rs, acc_verdict *v)
+{
     unsigned permitted = 0;
     for (size_t t = 0; t < N_TIMES; t++)
         for (int from = 0; from < N_PARTIES; from++)
@@ -174,17 +181,20 @@ static void test_evaluator__approval_truth_table(void)
                     acc_event ev = { .kind = ACC_KIND_APPROVAL, .time = times[t], .from = from,
                                      .to = to, .decision = d, .item = "x", .item_len = 1 };
                     bool want = korea_or_japan(from) && korea_or_japan(to) && from != to;
-                    acc_eval_event(rs, &ev, &v);
-                    CU_ASSERT_EQUAL(v.permitted, want);
+                    acc_eval_event(rs, &ev, v);
+                    CU_ASSERT_EQUAL(v->permitted, want);
                     CU_ASSERT_EQUAL(acc_eval_permitted(rs, &ev), want);
-                    CU_ASSERT_TRUE(!want || (v.n_permits == 1 && v.permits[0] == R_ART3_APPROVE));
-                    CU_ASSERT_EQUAL(v.n_forbids, 0);
-                    CU_ASSERT_EQUAL(v.n_broken_invariants, 0);
+                    CU_ASSERT_TRUE(!want || (v->n_permits == 1 && v->permits[0] == R_ART3_APPROVE));
+                    CU_ASSERT_EQUAL(v->n_forbids, 0);
+                    CU_ASSERT_EQUAL(v->n_broken_invariants, 0);
                     permitted += want;
                 }
     CU_ASSERT_EQUAL(permitted, N_TIMES * 2 * ACC_DECISION_COUNT);
-    acc_verdict_fini(&v);
-    acc_ruleset_free(rs);
+}
+
+static void test_evaluator__approval_truth_table(void)
+{
+    with_shipped_rules(approval_truth_table);
 }
 
 /* The hand-written model of one transfer: which rules match, which invariants break. */
@@ -206,12 +216,8 @@ static void transfer_model(const acc_event *ev, bool rules[N_RULES], bool broken
     broken[I_IN_FORCE] = ev->time < EFFECTIVE;
 }
 
-static void test_evaluator__transfer_truth_table_and_invariants_hold_when_permitted(void)
+static void transfer_truth_table_and_invariants_hold_when_permitted(const acc_ruleset *rs, acc_verdict *v)
 {
-    acc_ruleset *rs = compile_shipped();
-    acc_verdict v;
-    CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
-    CU_ASSERT_EQUAL_FATAL(acc_verdict_init(&v, rs), ACC_OK);
     unsigned events = 0, permitted = 0, mismatches = 0, permitted_but_broken = 0;
     for (size_t t = 0; t < N_TIMES; t++)
     for (int from = 0; from < N_PARTIES; from++)
@@ -233,14 +239,14 @@ static void test_evaluator__transfer_truth_table_and_invariants_hold_when_permit
         }
         bool want = (permits[R_ART3_PROVIDE] || permits[R_ART3_RELAY]) && !forbids[R_ENTRY] &&
                     !forbids[R_ART1];
-        acc_eval_event(rs, &ev, &v);
+        acc_eval_event(rs, &ev, v);
         events++;
-        mismatches += v.permitted != want || acc_eval_permitted(rs, &ev) != want;
-        assert_indexes(v.permits, v.n_permits, permits, N_RULES);
-        assert_indexes(v.forbids, v.n_forbids, forbids, N_RULES);
-        assert_indexes(v.broken_invariants, v.n_broken_invariants, broken, N_INVARIANTS);
-        permitted += v.permitted;
-        permitted_but_broken += v.permitted && v.n_broken_invariants > 0;
+        mismatches += v->permitted != want || acc_eval_permitted(rs, &ev) != want;
+        assert_indexes(v->permits, v->n_permits, permits, N_RULES);
+        assert_indexes(v->forbids, v->n_forbids, forbids, N_RULES);
+        assert_indexes(v->broken_invariants, v->n_broken_invariants, broken, N_INVARIANTS);
+        permitted += v->permitted;
+        permitted_but_broken += v->permitted && v->n_broken_invariants > 0;
     }
     CU_ASSERT_EQUAL(events, N_TIMES * 3 * 3 * 4 * 3 * 4 * 8);
     CU_ASSERT_EQUAL(mismatches, 0);
@@ -248,8 +254,11 @@ static void test_evaluator__transfer_truth_table_and_invariants_hold_when_permit
     /* Provide: 2 times x {KR,JP}->US x 2 topics x 4 levels x 8 fact values = 256;
      * relay: 2 times x US->{KR,JP} x 2 topics x 2 originators != to x 4 levels = 64. */
     CU_ASSERT_EQUAL(permitted, 256 + 64);
-    acc_verdict_fini(&v);
-    acc_ruleset_free(rs);
+}
+
+static void test_evaluator__transfer_truth_table_and_invariants_hold_when_permitted(void)
+{
+    with_shipped_rules(transfer_truth_table_and_invariants_hold_when_permitted);
 }
 
 static void test_evaluator__default_rules_match_the_shipped_file(void)

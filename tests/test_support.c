@@ -115,6 +115,15 @@ acc_diag_sink test_diags_sink(test_diags *d)
     return (acc_diag_sink){ diags_collect, d };
 }
 
+bool test_diags_match(const test_diags *d, const char *expected)
+{
+    const char *got = d->text ? d->text : "";
+    if (strcmp(got, expected) == 0)
+        return true;
+    fprintf(stderr, "\n--- got:\n%s--- expected:\n%s", got, expected);
+    return false;
+}
+
 void test_diags_free(test_diags *d)
 {
     free(d->text);

@@ -43,6 +43,12 @@ typedef struct test_diags {
 } test_diags;
 
 acc_diag_sink test_diags_sink(test_diags *d);
+
+/*
+ * True when the collected text equals `expected`; when it does not, prints both to stderr
+ * so that a failing exact-text assertion shows the difference. Assert on the result.
+ */
+bool test_diags_match(const test_diags *d, const char *expected);
 void test_diags_free(test_diags *d);
 
 /* Parses `text` as file `path` and builds a rule set from it alone; NULL on error. */
