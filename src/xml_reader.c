@@ -177,6 +177,12 @@ static void on_start(void *ud, const xmlChar *localname, const xmlChar *prefix,
     acc_xml_reader *r = ud;
     if (r->stopped)
         return;
+    /* libxml2 reports a start tag cut off by the end of the input before it finds the
+       '>' missing: such a tag is no element, the error that follows stops the reader. */
+    const xmlParserInput *in = r->ctxt->input;
+    if (!(in->cur < in->end && (*in->cur == '>' ||
+                                (*in->cur == '/' && in->cur + 1 < in->end && in->cur[1] == '>'))))
+        return;
     r->saw_root = true;
     acc_xml_start el = {
         .depth = ++r->depth,

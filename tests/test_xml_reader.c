@@ -1,0 +1,262 @@
+/*
+ * test_xml_reader.c - the streaming XML reader (src/xml_reader.h): where start tags begin
+ * (also when they span lines, when a line holds many tags, and whatever the chunking),
+ * errors with their locations, DOCTYPE refusal, UTF-8 only, interned names.
+ */
+#include "test_support.h"
+
+#include "xml_reader.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct trace {
+    char text[8192];
+    size_t len;
+    const char *request_name;   /* interned "request" */
+    int interned_hits;
+} trace;
+
+static void add(trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(trace *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->text + t->len, sizeof t->text - t->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        t->len += (size_t)n;
+}
+
+static void on_start(void *payload, acc_xml_reader *r, const acc_xml_start *el)
+{
+    trace *t = payload;
+    if (!t->request_name)
+        t->request_name = acc_xml_reader_intern(r, "request");
+    t->interned_hits += el->name == t->request_name;
+    add(t, "<%s %u:%u d%u", el->name, el->line, el->column, el->depth);
+    for (unsigned i = 0; i < el->n_attrs; i++) {
+        acc_xml_attr a = acc_xml_start_attr(el, i);
+        add(t, " %s=%.*s", a.name, (int)a.value_len, a.value);
+    }
+    add(t, "\n");
+}
+
+static void on_end(void *payload, acc_xml_reader *r, unsigned depth)
+{
+    (void)r;
+    add(payload, "/%u\n", depth);
+}
+
+static void on_text(void *payload, acc_xml_reader *r, unsigned depth, const char *s, size_t n)
+{
+    (void)r;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\n') {
+            add(payload, "text d%u\n", depth);
+            return;
+        }
+}
+
+static const acc_xml_handler handler = { on_start, on_end, on_text };
+
+/* Feeds `doc` in chunks of `chunk` bytes (0: all at once); returns the trace, with the
+   error (if any) as a last line "error L:C message". */
+static void read_doc(trace *t, const char *doc, size_t len, size_t chunk)
+{
+    memset(t, 0, sizeof *t);
+    acc_xml_reader *r = NULL;
+    CU_ASSERT_EQUAL_FATAL(acc_xml_reader_new(&r, &handler, t), ACC_OK);
+    size_t off = 0;
+    int rc = ACC_OK;
+    if (!chunk)
+        chunk = len ? len : 1;
+    do {
+        size_t n = len - off < chunk ? len - off : chunk;
+        rc = acc_xml_reader_feed(r, doc + off, n, off + n == len);
+        off += n;
+    } while (rc == ACC_OK && off < len);
+    const acc_xml_error *e = acc_xml_reader_error(r);
+    if (e)
+        add(t, "error %u:%u%s %s\n", e->line, e->column, e->doctype ? " doctype" : "", e->message);
+    CU_ASSERT_EQUAL(rc, e ? ACC_EINPUT : ACC_OK);
+    acc_xml_reader_free(r);
+}
+
+static const char spanning[] =
+    "<?xml version=\"1.0\"?>\n"
+    "<log>\n"
+    "  <request a=\"1\"\n"
+    "           b=\"two\n"
+    "words\"\n"
+    "  /><request c=\"3\"/>\n"
+    "<x\n"
+    "/>\n"
+    "</log>\n";
+
+static const char spanning_trace[] =
+    "<log 2:1 d1\n"
+    "<request 3:3 d2 a=1 b=two words\n"
+    "/2\n"
+    "<request 6:5 d2 c=3\n"
+    "/2\n"
+    "<x 7:1 d2\n"
+    "/2\n"
+    "/1\n";
+
+static void test_xml_reader__start_tag_spanning_lines_reports_its_first_line(void)
+{
+    trace t;
+    read_doc(&t, spanning, strlen(spanning), 0);
+    CU_ASSERT_STRING_EQUAL(t.text, spanning_trace);
+    CU_ASSERT_EQUAL(t.interned_hits, 2);
+}
+
+static void test_xml_reader__locations_do_not_depend_on_chunking(void)
+{
+    static const size_t chunks[] = { 1, 2, 3, 7, 64 };
+    for (size_t i = 0; i < sizeof chunks / sizeof *chunks; i++) {
+        trace t;
+        read_doc(&t, spanning, strlen(spanning), chunks[i]);
+        CU_ASSERT_STRING_EQUAL(t.text, spanning_trace);
+    }
+}
+
+static void test_xml_reader__columns_on_a_long_line_of_tags_are_exact(void)
+{
+    /* One line holding 300 tags of 20 bytes: columns far beyond libxml2's 80-byte margin. */
+    static char doc[8000];
+    size_t len = (size_t)snprintf(doc, sizeof doc, "<log>");
+    for (int i = 0; i < 300; i++)
+        len += (size_t)snprintf(doc + len, sizeof doc - len, "<e n=\"%03d\"/><!--c-->", i);
+    len += (size_t)snprintf(doc + len, sizeof doc - len, "</log>");
+    static const size_t chunks[] = { 0, 1, 5, 4096 };
+    for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
+        trace t;
+        read_doc(&t, doc, len, chunks[c]);
+        /* The 300th tag starts at 6 + 299 * 20. */
+        char want[64];
+        snprintf(want, sizeof want, "<e 1:%d d2 n=299\n", 6 + 299 * 20);
+        CU_ASSERT_PTR_NOT_NULL(strstr(t.text, want));
+        CU_ASSERT_PTR_NOT_NULL(strstr(t.text, "<e 1:26 d2 n=001\n"));
+    }
+}
+
+static void test_xml_reader__doctype_stops_before_its_declarations(void)
+{
+    static const char doc[] =
+        "<?xml version=\"1.0\"?>\n"
+        "<!-- a comment -->\n"
+        "<!DOCTYPE log [\n"
+        "  <!ENTITY a \"b\">\n"
+        "]>\n"
+        "<log>&a;</log>\n";
+    trace t;
+    read_doc(&t, doc, strlen(doc), 0);
+    CU_ASSERT_STRING_EQUAL(t.text,
+        "error 3:1 doctype a document type declaration (DOCTYPE) is not allowed in an "
+        "exchange log\n");
+}
+
+static void test_xml_reader__invalid_utf8_is_located(void)
+{
+    static const char doc[] = "<log>\n  <e a=\"caf\xC3\" b=\"x\"/>\n</log>\n";
+    trace t;
+    read_doc(&t, doc, strlen(doc), 0);
+    CU_ASSERT_STRING_EQUAL(t.text, "<log 1:1 d1\n"
+                                   "error 2:12 invalid UTF-8 Bytes: 0xC3 0x22 0x20 0x62\n");
+}
+
+static void test_xml_reader__nul_byte_is_an_error(void)
+{
+    static const char doc[] = "<log>\n<e/>\0\n</log>\n";
+    trace t;
+    read_doc(&t, doc, sizeof doc - 1, 0);
+    CU_ASSERT_STRING_EQUAL(t.text, "<log 1:1 d1\n<e 2:1 d2\n/2\n"
+                                   "error 2:5 Char 0x0 out of allowed range\n");
+}
+
+static void test_xml_reader__utf16_input_is_refused(void)
+{
+    static const char doc[] = "\xFF\xFE<\0l\0o\0g\0/\0>\0";
+    trace t;
+    read_doc(&t, doc, sizeof doc - 1, 0);
+    CU_ASSERT_STRING_EQUAL(t.text,
+                           "error 1:1 the log is not UTF-8 text (UTF-16 or UTF-32 input)\n");
+}
+
+static void test_xml_reader__encoding_declaration_is_ignored(void)
+{
+    static const char doc[] = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+                              "<log a=\"\xC3\xA9\"/>\n";
+    trace t;
+    read_doc(&t, doc, strlen(doc), 0);
+    CU_ASSERT_STRING_EQUAL(t.text, "<log 2:1 d1 a=\xC3\xA9\n/1\n");
+}
+
+static void test_xml_reader__truncation_points_at_the_end(void)
+{
+    static const char doc[] = "<log>\n  <e a=\"1\"/>\n  <e";
+    trace t;
+    read_doc(&t, doc, strlen(doc), 0);
+    CU_ASSERT_STRING_EQUAL(t.text,
+        "<log 1:1 d1\n<e 2:3 d2 a=1\n/2\n"
+        "error 3:5 Couldn't find end of Start Tag e at the end of the log (truncated?)\n");
+    read_doc(&t, doc, strlen(doc) - 4, 0);
+    CU_ASSERT_STRING_EQUAL(t.text,
+        "<log 1:1 d1\n<e 2:3 d2 a=1\n/2\n"
+        "error 3:1 the log ends before its root element is closed (truncated)\n");
+    read_doc(&t, "", 0, 0);
+    CU_ASSERT_STRING_EQUAL(t.text,
+                           "error 1:1 the log has no root element (empty or truncated)\n");
+}
+
+static void test_xml_reader__content_after_the_root_is_an_error(void)
+{
+    static const char doc[] = "<log/>\n<log/>\n";
+    trace t;
+    read_doc(&t, doc, strlen(doc), 0);
+    CU_ASSERT_STRING_EQUAL(t.text, "<log 1:1 d1\n/1\n"
+                                   "error 2:1 Extra content at the end of the document\n");
+}
+
+static void test_xml_reader__text_is_reported_with_its_depth(void)
+{
+    static const char doc[] = "<log>a<e>b<n>c</n></e><![CDATA[d]]></log>";
+    trace t;
+    read_doc(&t, doc, strlen(doc), 0);
+    CU_ASSERT_STRING_EQUAL(t.text, "<log 1:1 d1\ntext d1\n<e 1:7 d2\ntext d2\n<n 1:11 d3\n"
+                                   "text d3\n/3\n/2\ntext d1\n/1\n");
+}
+
+static void test_xml_reader__handler_can_stop_the_reader(void)
+{
+    acc_xml_reader *r = NULL;
+    trace t = { 0 };
+    CU_ASSERT_EQUAL_FATAL(acc_xml_reader_new(&r, &handler, &t), ACC_OK);
+    acc_xml_reader_stop(r);
+    CU_ASSERT_EQUAL(acc_xml_reader_feed(r, "<log/>", 6, true), ACC_EINPUT);
+    CU_ASSERT_PTR_NULL(acc_xml_reader_error(r));
+    CU_ASSERT_STRING_EQUAL(t.text, "");
+    acc_xml_reader_free(r);
+}
+
+int main(void)
+{
+    static const test_case tests[] = {
+        { "start_tag_spanning_lines_reports_its_first_line", test_xml_reader__start_tag_spanning_lines_reports_its_first_line },
+        { "locations_do_not_depend_on_chunking", test_xml_reader__locations_do_not_depend_on_chunking },
+        { "columns_on_a_long_line_of_tags_are_exact", test_xml_reader__columns_on_a_long_line_of_tags_are_exact },
+        { "doctype_stops_before_its_declarations", test_xml_reader__doctype_stops_before_its_declarations },
+        { "invalid_utf8_is_located", test_xml_reader__invalid_utf8_is_located },
+        { "nul_byte_is_an_error", test_xml_reader__nul_byte_is_an_error },
+        { "utf16_input_is_refused", test_xml_reader__utf16_input_is_refused },
+        { "encoding_declaration_is_ignored", test_xml_reader__encoding_declaration_is_ignored },
+        { "truncation_points_at_the_end", test_xml_reader__truncation_points_at_the_end },
+        { "content_after_the_root_is_an_error", test_xml_reader__content_after_the_root_is_an_error },
+        { "text_is_reported_with_its_depth", test_xml_reader__text_is_reported_with_its_depth },
+        { "handler_can_stop_the_reader", test_xml_reader__handler_can_stop_the_reader },
+        { NULL, NULL } };
+    return test_run_suite("xml_reader", tests);
+}
