@@ -84,6 +84,12 @@ static const char *type_plural(acc_type t)
     return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
 
+/* "a" or "an" before a type name ("an item"). */
+static const char *article(const char *word)
+{
+    return strchr("aeiou", word[0]) ? "an" : "a";
+}
+
 static const char *cmp_text(acc_cmp_op op)
 {
     switch (op) {
@@ -213,8 +219,9 @@ static acc_expr *resolve_in(resolver *r, const scope *sc, const ast_expr *e)
         if (!resolve_term(r, sc, t, &set[i])) {
             ok = false;
         } else if (left_ok && set[i].type != l.type) {
-            rerror(r, sc->source, t->start, t->end, "set member '%.*s' is a %s, not a %s",
-                   term_len(t), term_text(r, sc, t), acc_type_name(set[i].type),
+            rerror(r, sc->source, t->start, t->end, "set member '%.*s' is %s %s, not %s %s",
+                   term_len(t), term_text(r, sc, t), article(acc_type_name(set[i].type)),
+                   acc_type_name(set[i].type), article(acc_type_name(l.type)),
                    acc_type_name(l.type));
             ok = false;
         }
@@ -236,8 +243,8 @@ static acc_expr *resolve_fact_use(resolver *r, const scope *sc, const ast_expr *
     int64_t member;
     if (!acc_names_get(&r->facts, e->name, &index)) {
         if (find_member(r, e->name, &type, &member))
-            rerror(r, sc->source, e->start, e->end, "'%s' is a %s, not a condition", e->name,
-                   acc_type_name(type));
+            rerror(r, sc->source, e->start, e->end, "'%s' is %s %s, not a condition", e->name,
+                   article(acc_type_name(type)), acc_type_name(type));
         else
             rerror(r, sc->source, e->start, e->end, "'%s' is not a declared fact", e->name);
         return NULL;
@@ -338,8 +345,9 @@ static void resolve_bindings(resolver *r, const acc_merge_entry *en, acc_fact *f
             continue;
         if (value.type != acc_field_type(field)) {
             rerror(r, en->source, b->value.start, b->value.end,
-                   "cannot bind %s field '%s' to a %s", acc_type_name(acc_field_type(field)),
-                   acc_field_name(field), acc_type_name(value.type));
+                   "cannot bind %s field '%s' to %s %s", acc_type_name(acc_field_type(field)),
+                   acc_field_name(field), article(acc_type_name(value.type)),
+                   acc_type_name(value.type));
             continue;
         }
         f->bindings[f->n_bindings++] = (acc_binding){ field, value };

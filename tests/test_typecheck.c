@@ -142,11 +142,13 @@ static void test_typecheck__reports_names_in_the_wrong_role(void)
 static void test_typecheck__reports_binding_type_errors(void)
 {
     assert_rejected(PRELUDE "fact f on transfer = once request(from = topic, to = a, from = to);\n"
-                            "fact g on transfer = once transfer(time = 2014-12-29, level = KR);\n",
+                            "fact g on transfer = once transfer(time = 2014-12-29, level = KR);\n"
+                            "fact h on transfer = once transfer(from = item);\n",
                     "t.accord:5:42: error: cannot bind party field 'from' to a topic\n"
                     "t.accord:5:54: error: cannot bind party field 'to' to a topic\n"
                     "t.accord:5:57: error: field 'from' is bound twice\n"
-                    "t.accord:6:63: error: cannot bind level field 'level' to a party\n");
+                    "t.accord:6:63: error: cannot bind level field 'level' to a party\n"
+                    "t.accord:7:43: error: cannot bind party field 'from' to an item\n");
 }
 
 static void test_typecheck__reports_duplicate_declarations(void)
