@@ -53,6 +53,7 @@ int cli_cmd_audit(const cli_options *opts)
     acc_diag_sink sink = cli_diags_sink(&diags);
     acc_ruleset *rs = NULL, *baseline = NULL;
     acc_audit_result *result = NULL;
+    acc_flow *flow = NULL;
     cli_output out = { 0 };
     int code = EXIT_UNUSABLE;
 
@@ -80,15 +81,23 @@ int cli_cmd_audit(const cli_options *opts)
     progress_clear(&prog);
     if (status != ACC_OK)
         goto done;
+    /* The HTML report draws every transfer: a second, light pass over the same logs. */
+    if (opts->format == ACC_FORMAT_HTML &&
+        (status = acc_flow_collect(&flow, rs, result, opts->args, opts->n_args)) != ACC_OK) {
+        fprintf(stderr, "accord: cannot read the logs again for the exchange flow: %s\n",
+                acc_status_text(status));
+        goto done;
+    }
     if (!cli_output_open(&out, opts))
         goto done;
     acc_report_options ropt = { .format = opts->format, .color = cli_use_color(opts, out.fp),
                                 .quiet = opts->quiet, .strict = opts->strict };
-    status = cli_render_audit(out.fp, result, &ropt);
+    status = cli_render_audit(out.fp, result, flow, &ropt);
     if (!cli_output_close(&out) || status != ACC_OK)
         goto done;
     code = acc_audit_exit_code(result, opts->strict);
 done:
+    acc_flow_free(flow);
     acc_audit_result_free(result);
     acc_ruleset_free(rs);
     acc_ruleset_free(baseline);
