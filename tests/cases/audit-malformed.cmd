@@ -1,0 +1,1 @@
+audit logs/malformed.xml logs/q1-2015.xml

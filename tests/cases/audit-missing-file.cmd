@@ -1,0 +1,1 @@
+audit logs/no-such-file.xml

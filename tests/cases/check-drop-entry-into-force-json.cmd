@@ -1,0 +1,1 @@
+check --format json tests/cases/drop-entry-into-force.accord

@@ -1,0 +1,1 @@
+check tests/cases/drop-entry-into-force.accord

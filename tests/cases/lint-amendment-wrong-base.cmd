@@ -1,0 +1,1 @@
+lint tests/cases/amendment-wrong-base.accord

@@ -1,0 +1,1 @@
+lint tests/cases/several-errors.accord
