@@ -53,7 +53,7 @@ int acc_file_parse(acc_file **out, const char *path, const char *text, size_t le
     file->arena = arena;   /* from now on, allocate through file->arena */
     file->src.len = len;
     if (!(file->src.path = acc_arena_strdup(&file->arena, path ? path : "<input>")) ||
-        !(file->src.text = acc_arena_strndup(&file->arena, text, len)))
+        !(file->src.text = acc_arena_strndup(&file->arena, len ? text : "", len)))
         goto done;
     /* The lexer runs a token ahead of the parser: hold the messages to sort them. */
     acc_diag_buffer held;

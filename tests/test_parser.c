@@ -533,6 +533,8 @@ static void test_parser__works_without_a_sink(void)
     acc_file *f = NULL;
     CU_ASSERT_EQUAL(acc_file_parse(&f, "x", "rule", 4, NULL), ACC_EINPUT);
     CU_ASSERT_PTR_NULL(f);
+    CU_ASSERT_EQUAL(acc_file_parse(&f, "x", NULL, 0, NULL), ACC_EINPUT);
+    CU_ASSERT_PTR_NULL(f);
     CU_ASSERT_EQUAL(acc_file_parse(&f, NULL, HEADER ENUMS, strlen(HEADER ENUMS), NULL), ACC_OK);
     CU_ASSERT_STRING_EQUAL(acc_file_path(f), "<input>");
     acc_file_free(f);
