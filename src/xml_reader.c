@@ -26,6 +26,9 @@
 
 /* Read at most this much per xmlParseChunk call (its length is an int). */
 #define FEED_PIECE (1u << 20)
+/* libxml2 limits nesting only when it builds a tree: a SAX reader must do it itself,
+   or "<d><d><d>..." grows its name stacks without bound. Same limit as libxml2's. */
+#define MAX_DEPTH 256
 
 struct acc_xml_reader {
     xmlParserCtxtPtr ctxt;
@@ -46,6 +49,11 @@ struct acc_xml_reader {
     uint64_t scan_pos;         /* bytes [0, scan_pos) have been scanned */
     int64_t last_nl;           /* offset of the last '\n' before scan_pos, -1 if none */
     bool nl_known;             /* false after bytes were lost before being scanned */
+    bool oom;
+    const xmlChar **attrs;     /* attribute array with decoded values (decode_amp) */
+    size_t attrs_cap;
+    xmlChar *decoded;
+    size_t decoded_cap;
 };
 
 acc_xml_attr acc_xml_start_attr(const acc_xml_start *el, unsigned i)
@@ -153,6 +161,8 @@ static void fail(acc_xml_reader *r, unsigned line, unsigned column, bool doctype
     r->err.column = column ? column : 1;
     r->err.doctype = doctype;
     static const char bad_utf8[] = "Input is not proper UTF-8, indicate encoding !";
+    if (strstr(msg, "Huge input lookup"))
+        msg = "a start tag or value is larger than the 10 MB limit";
     if (strncmp(msg, bad_utf8, sizeof bad_utf8 - 1) == 0)
         snprintf(r->err.message, sizeof r->err.message, "invalid UTF-8%s",
                  msg + sizeof bad_utf8 - 1);
@@ -167,6 +177,63 @@ static void fail(acc_xml_reader *r, unsigned line, unsigned column, bool doctype
             r->err.message[i] = ' ';
     if (r->ctxt)
         xmlStopParser(r->ctxt);
+}
+
+static bool reserve(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *q = acc_realloc(*p, n * size);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+/*
+ * Without entity substitution, libxml2 reports a '&' of an attribute value (written
+ * "&amp;" or "&#38;") as the five bytes "&#38;", and no other '&' can occur there, so
+ * turning each "&#38;" back into '&' gives exactly the value the document means. The
+ * decoded values go into the reader's own buffers; attributes without '&' stay as they are.
+ */
+static const xmlChar **decode_amp(acc_xml_reader *r, const xmlChar **attrs, unsigned n)
+{
+    size_t need = 0;
+    bool any = false;
+    for (unsigned i = 0; i < n; i++) {
+        const xmlChar *v = attrs[5 * i + 3], *e = attrs[5 * i + 4];
+        any = any || memchr(v, '&', (size_t)(e - v)) != NULL;
+        need += (size_t)(e - v);
+    }
+    if (!any)
+        return attrs;
+    if (!reserve((void **)&r->attrs, &r->attrs_cap, 5 * (size_t)n, sizeof *r->attrs) ||
+        !reserve((void **)&r->decoded, &r->decoded_cap, need + 1, 1)) {
+        r->oom = true;
+        return attrs;
+    }
+    memcpy(r->attrs, attrs, 5 * (size_t)n * sizeof *attrs);
+    size_t off = 0;
+    for (unsigned i = 0; i < n; i++) {
+        const xmlChar *v = attrs[5 * i + 3], *e = attrs[5 * i + 4];
+        if (!memchr(v, '&', (size_t)(e - v)))
+            continue;
+        r->attrs[5 * i + 3] = r->decoded + off;
+        while (v < e) {
+            if (e - v >= 5 && memcmp(v, "&#38;", 5) == 0) {
+                r->decoded[off++] = '&';
+                v += 5;
+            } else {
+                r->decoded[off++] = *v++;
+            }
+        }
+        r->attrs[5 * i + 4] = r->decoded + off;
+    }
+    return r->attrs;
 }
 
 static void on_start(void *ud, const xmlChar *localname, const xmlChar *prefix,
@@ -184,16 +251,27 @@ static void on_start(void *ud, const xmlChar *localname, const xmlChar *prefix,
                                 (*in->cur == '/' && in->cur + 1 < in->end && in->cur[1] == '>'))))
         return;
     r->saw_root = true;
+    if (r->depth >= MAX_DEPTH) {
+        unsigned line, column;
+        locate(r, find_open(in), &line, &column);
+        fail(r, line, column, false, "elements are nested more than 256 levels deep");
+        return;
+    }
     acc_xml_start el = {
         .depth = ++r->depth,
         .name = (const char *)localname,
         .prefix = (const char *)prefix,
         .uri = (const char *)uri,
-        .raw_attrs = attributes,
+        .raw_attrs = nb_attributes > 0 ? decode_amp(r, attributes, (unsigned)nb_attributes)
+                                       : attributes,
         .n_attrs = nb_attributes > 0 ? (unsigned)nb_attributes : 0,
     };
     locate(r, find_open(r->ctxt->input), &el.line, &el.column);
     scan_to_cursor(r);
+    if (r->oom) {
+        acc_xml_reader_stop(r);
+        return;
+    }
     if (r->handler->start)
         r->handler->start(r->payload, r, &el);
 }
@@ -360,6 +438,8 @@ int acc_xml_reader_feed(acc_xml_reader *r, const char *data, size_t len, bool la
         bool end = last && n == len;
         r->terminating = end;
         int rc = xmlParseChunk(r->ctxt, n ? data : NULL, (int)n, end ? 1 : 0);
+        if (r->oom)
+            return ACC_ENOMEM;
         if (r->stopped)
             return ACC_EINPUT;
         if (rc != 0) {
@@ -397,5 +477,7 @@ void acc_xml_reader_free(acc_xml_reader *r)
         return;
     if (r->ctxt)
         xmlFreeParserCtxt(r->ctxt);
+    acc_free(r->attrs);
+    acc_free(r->decoded);
     acc_free(r);
 }
