@@ -218,6 +218,22 @@ static void test_lexer__rejects_unknown_escapes(void)
     test_diags_free(&l.diags);
 }
 
+static void test_lexer__reports_control_characters_and_raw_escapes_in_strings(void)
+{
+    lexed l;
+    lex(&l, "\"a\tb\001c\\\002\" x");
+    CU_ASSERT_EQUAL(l.n, 3);
+    assert_token(&l, 0, ACC_TOK_STRING, 0, 9);
+    CU_ASSERT_TRUE(l.tokens[0].bad);
+    assert_token(&l, 1, ACC_TOK_IDENT, 10, 11);
+    CU_ASSERT_STRING_EQUAL(l.diags.text,
+                           "t.accord:1:5: error: control character 0x01 in string\n"
+                           "t.accord:1:7: error: unknown escape in string (only \\\" and \\\\ are "
+                           "escapes)\n"
+                           "t.accord:1:8: error: control character 0x02 in string\n");
+    test_diags_free(&l.diags);
+}
+
 static void test_lexer__accepts_valid_dates_including_leap_days(void)
 {
     lexed l;
@@ -371,6 +387,8 @@ int main(void)
           test_lexer__reports_unterminated_string_and_resumes_on_the_next_line },
         { "decodes_quote_and_backslash_escapes", test_lexer__decodes_quote_and_backslash_escapes },
         { "rejects_unknown_escapes", test_lexer__rejects_unknown_escapes },
+        { "reports_control_characters_and_raw_escapes_in_strings",
+          test_lexer__reports_control_characters_and_raw_escapes_in_strings },
         { "accepts_valid_dates_including_leap_days",
           test_lexer__accepts_valid_dates_including_leap_days },
         { "reports_impossible_dates_with_their_location",

@@ -461,6 +461,9 @@ static void test_parser__reports_header_errors(void)
     assert_errors(HEADER ENUMS "accord U { title \"u\" effective 2014-12-29 }\n",
                   "t.accord:5:1: error: a rule file has one header; the first is at "
                   "t.accord:1:1\n");
+    assert_errors("amendment G to T { effective 2016-01-01 effective 2016-01-02 }\n",
+                  "t.accord:1:1: error: the amendment header has no 'title'\n"
+                  "t.accord:1:41: error: duplicate 'effective' in the amendment header\n");
     assert_errors("amendment G { title \"g\" effective 2016-01-01 }\n",
                   "t.accord:1:13: error: expected 'to' and the name of the amended accord, "
                   "found '{'\n");
