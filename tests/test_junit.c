@@ -6,6 +6,8 @@
  */
 #include "test_support.h"
 
+#include "alloc.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -263,6 +265,30 @@ static void test_junit__write_error_is_reported(void)
     fclose(full);
 }
 
+/* Every allocation of the renderer may fail: ACC_ENOMEM, never a crash or a leak. */
+static void test_junit__every_allocation_failure_is_reported(void)
+{
+    acc_audit_result audit = make_audit();
+    acc_check_result check = make_check();
+    int enomem = 0;
+    for (unsigned long nth = 1; nth < 200; nth++) {
+        FILE *sink = fopen("/dev/null", "w");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(sink);
+        acc_alloc_fail_at(nth);
+        int a = acc_junit_write_audit(sink, &audit, NULL);
+        acc_alloc_fail_at(nth);
+        int c = acc_junit_write_check(sink, &check, NULL);
+        acc_alloc_fail_at(0);
+        fclose(sink);
+        CU_ASSERT_TRUE(a == ACC_OK || a == ACC_ENOMEM);
+        CU_ASSERT_TRUE(c == ACC_OK || c == ACC_ENOMEM);
+        enomem += (a == ACC_ENOMEM) + (c == ACC_ENOMEM);
+        if (a == ACC_OK && c == ACC_OK)
+            break;
+    }
+    CU_ASSERT_TRUE(enomem >= 2);
+}
+
 int main(void)
 {
     static const test_case tests[] = {
@@ -276,6 +302,8 @@ int main(void)
           test_junit__diff_new_permits_fail_only_with_the_gate },
         { "lint_has_a_case_per_file", test_junit__lint_has_a_case_per_file },
         { "write_error_is_reported", test_junit__write_error_is_reported },
+        { "every_allocation_failure_is_reported",
+          test_junit__every_allocation_failure_is_reported },
         { NULL, NULL },
     };
     return test_run_suite("junit", tests);

@@ -6,6 +6,8 @@
  */
 #include "test_support.h"
 
+#include "alloc.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -379,6 +381,31 @@ static void test_sarif__write_error_is_reported(void)
     fclose(ro);
 }
 
+/* Every allocation of the renderer may fail: the result is ACC_ENOMEM, never a crash or a
+ * leak (ASan checks), and with no failure it is ACC_OK. */
+static void test_sarif__every_allocation_failure_is_reported(void)
+{
+    acc_audit_result audit = make_audit();
+    acc_check_result check = make_check();
+    int enomem = 0;
+    for (unsigned long nth = 1; nth < 200; nth++) {
+        FILE *sink = fopen("/dev/null", "w");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(sink);
+        acc_alloc_fail_at(nth);
+        int a = acc_sarif_write_audit(sink, &audit, NULL);
+        acc_alloc_fail_at(nth);
+        int c = acc_sarif_write_check(sink, &check, NULL);
+        acc_alloc_fail_at(0);
+        fclose(sink);
+        CU_ASSERT_TRUE(a == ACC_OK || a == ACC_ENOMEM);
+        CU_ASSERT_TRUE(c == ACC_OK || c == ACC_ENOMEM);
+        enomem += (a == ACC_ENOMEM) + (c == ACC_ENOMEM);
+        if (a == ACC_OK && c == ACC_OK)
+            break;
+    }
+    CU_ASSERT_TRUE(enomem >= 2);   /* both renderers allocate, and report the failure */
+}
+
 int main(void)
 {
     static const test_case tests[] = {
@@ -401,6 +428,8 @@ int main(void)
         { "diff_new_permit_is_an_error_only_with_the_gate",
           test_sarif__diff_new_permit_is_an_error_only_with_the_gate },
         { "write_error_is_reported", test_sarif__write_error_is_reported },
+        { "every_allocation_failure_is_reported",
+          test_sarif__every_allocation_failure_is_reported },
         { NULL, NULL },
     };
     return test_run_suite("sarif", tests);
