@@ -1,3 +1,0 @@
-file(REMOVE_RECURSE
-  "libaccord_test_support.a"
-)
