@@ -65,15 +65,25 @@ static void html_text(FILE *out, const char *s)
 }
 
 /* 1234567 as "1,234,567". */
-static void put_count(FILE *out, uint64_t v)
+static size_t format_count(char buf[32], uint64_t v)
 {
     char digits[24];
     int n = snprintf(digits, sizeof digits, "%" PRIu64, v);
+    size_t len = 0;
     for (int i = 0; i < n; i++) {
         if (i > 0 && (n - i) % 3 == 0)
-            fputc(',', out);
-        fputc(digits[i], out);
+            buf[len++] = ',';
+        buf[len++] = digits[i];
     }
+    buf[len] = '\0';
+    return len;
+}
+
+static void put_count(FILE *out, uint64_t v)
+{
+    char buf[32];
+    format_count(buf, v);
+    fputs(buf, out);
 }
 
 /* "1 error" / "2 errors". */
@@ -130,7 +140,7 @@ static const char *const STYLE[] = {
     "header.top .brand{font-size:12px;letter-spacing:.12em;text-transform:uppercase;",
     "color:#9fb3d1}\n",
     "header.top .sub{margin:4px 0 0;color:#c9d3e2}\n",
-    "main{padding:20px 0 32px}\n",
+    "main.wrap{padding-top:20px;padding-bottom:32px}\n",
     "section{background:var(--card);border:1px solid var(--line);border-radius:8px;",
     "padding:16px 20px;margin:0 0 18px}\n",
     "h2{font-size:17px;margin:0 0 12px}h3{font-size:14px;margin:16px 0 8px}\n",
@@ -627,20 +637,30 @@ static point along(point from, point to, double dist)
     return (point){ from.x + dx / len * dist, from.y + dy / len * dist };
 }
 
+/* "12" or "12 · 3 bad"; returns its length in characters. */
+static size_t edge_label_text(char buf[80], const acc_flow_edge *e)
+{
+    size_t len = format_count(buf, e->transfers);
+    if (!e->violations)
+        return len;
+    char bad[32];
+    size_t n = format_count(bad, e->violations);
+    snprintf(buf + len, 80 - len, " \xC2\xB7 %s bad", bad);
+    return len + 3 + n + 4;
+}
+
+/* A pill on the curve's middle: labels beside the curves would collide inside a
+ * triangle, where one direction of every pair bends. About 7 px per character. */
 static void write_edge_label(FILE *out, point at, const acc_flow_edge *e, bool watched)
 {
-    fprintf(out, "<text class=\"elabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
-            at.x, at.y + 4);
-    put_count(out, e->transfers);
-    if (e->violations) {
-        fputs(" \xC2\xB7 ", out);
-        put_count(out, e->violations);
-        fputs(" bad", out);
-    }
-    fputs("</text>\n", out);
-    if (watched)
-        fprintf(out, "<text class=\"dlabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
-                     "DIRECT</text>\n", at.x, at.y + 19);
+    char text[80];
+    size_t chars = edge_label_text(text, e) + (watched ? 9 : 0);
+    double half_w = 3.6 * (double)chars + 9;
+    fprintf(out, "<rect class=\"pill\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"20\" "
+                 "rx=\"10\"/><text class=\"elabel\" x=\"%.1f\" y=\"%.1f\" "
+                 "text-anchor=\"middle\">%s%s</text>\n",
+            at.x - half_w, at.y - 10, 2 * half_w, at.x, at.y + 4.5, watched ? "DIRECT \xC2\xB7 " : "",
+            text);
 }
 
 static void write_edge(FILE *out, const acc_flow *flow, const acc_flow_edge *e,
@@ -668,15 +688,11 @@ static void write_edge(FILE *out, const acc_flow *flow, const acc_flow_edge *e,
         label = (point){ p.x + (node_r + 52) * cos(a), p.y + (node_r + 52) * sin(a) };
     } else {
         /* A curve bent to its right, so that a->b and b->a do not overlap. */
-        double dx = q.x - p.x, dy = q.y - p.y, len = hypot(dx, dy);
-        point c = { (p.x + q.x) / 2 - dy / len * len * 0.16,
-                    (p.y + q.y) / 2 + dx / len * len * 0.16 };
+        double dx = q.x - p.x, dy = q.y - p.y;
+        point c = { (p.x + q.x) / 2 - dy * 0.16, (p.y + q.y) / 2 + dx * 0.16 };
         point s = along(p, c, node_r + 2), t = along(q, c, node_r + 8);
         snprintf(d, sizeof d, "M%.1f %.1fQ%.1f %.1f %.1f %.1f", s.x, s.y, c.x, c.y, t.x, t.y);
-        /* Beside the curve's middle, on its outer side. */
-        point mid = { 0.25 * s.x + 0.5 * c.x + 0.25 * t.x, 0.25 * s.y + 0.5 * c.y + 0.25 * t.y };
-        label = along(mid, (point){ 2 * mid.x - (p.x + q.x) / 2, 2 * mid.y - (p.y + q.y) / 2 },
-                      watched ? 14.0 : 10.0);
+        label = (point){ 0.25 * s.x + 0.5 * c.x + 0.25 * t.x, 0.25 * s.y + 0.5 * c.y + 0.25 * t.y };
     }
     const char *cls = edge_class(e);
     fprintf(out, "<g class=\"edge %s%s\" data-from=\"", cls, watched ? " direct" : "");
@@ -751,11 +767,11 @@ static void write_flow_svg(FILE *out, const acc_flow *flow, const flow_layout *l
           ".edge.problem .line{stroke:#d08a00}"
           ".edge .halo{fill:none;stroke:#c62828;stroke-opacity:.18;stroke-width:18;"
           "stroke-linecap:round}"
-          ".elabel{font-size:12.5px;font-weight:600;fill:#37414f;paint-order:stroke;"
-          "stroke:#fff;stroke-width:4px;stroke-linejoin:round}"
-          ".violation .elabel{fill:#b71c1c}"
-          ".dlabel{font-size:10.5px;font-weight:700;letter-spacing:.08em;fill:#b71c1c;"
-          "paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}"
+          ".elabel{font-size:12.5px;font-weight:600;fill:#37414f}"
+          ".pill{fill:#fff;stroke:#8a96a8;stroke-width:1.2}"
+          ".violation .elabel{fill:#b71c1c}.violation .pill{stroke:#c62828}"
+          ".problem .pill{stroke:#d08a00}"
+          ".direct .pill{fill:#c62828}.direct .elabel{fill:#fff}"
           ".node circle{fill:#fff;stroke:#1c2330;stroke-width:2}"
           ".node.idle circle{stroke:#a3acb9;stroke-dasharray:4 3}"
           ".node.undeclared circle{fill:#f3f5f8;stroke:#a86400;stroke-dasharray:4 3}"
