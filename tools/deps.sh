@@ -3,12 +3,13 @@
 # Uses sudo when not root. Sourced by demo.sh and test.sh.
 set -euo pipefail
 
-# groff-base checks the man page (tests/install.sh).
+# groff-base checks the man page (tests/install.sh); chromium loads the HTML audit report
+# headless (tests/html/run.sh).
 ACCORD_PACKAGES=(build-essential cmake pkg-config git
                  libz3-dev z3 cvc5 libxml2-dev libxml2-utils libcunit1-dev libssl-dev
-                 groff-base
+                 groff-base chromium
                  ${ACCORD_EXTRA_PACKAGES:-})
-# Node.js and npm run the SARIF validators of the tests (npm packages). A Node.js installed
+# Node.js and npm run the SARIF validators and the browser test of the tests (npm packages). A Node.js installed
 # some other way (which may bundle npm) counts: Debian's packages are added only for a
 # missing command. COMMAND:PACKAGE pairs.
 ACCORD_COMMANDS=(node:nodejs npm:npm)
