@@ -9,9 +9,9 @@ ACCORD_PACKAGES=(build-essential cmake pkg-config git
                  libz3-dev z3 cvc5 libxml2-dev libxml2-utils libcunit1-dev libssl-dev
                  groff-base chromium
                  ${ACCORD_EXTRA_PACKAGES:-})
-# Node.js and npm run the SARIF validators and the browser test of the tests (npm packages). A Node.js installed
-# some other way (which may bundle npm) counts: Debian's packages are added only for a
-# missing command. COMMAND:PACKAGE pairs.
+# Node.js and npm run the tests' SARIF validators and browser test (npm packages). A
+# Node.js installed some other way (which may bundle npm) counts: Debian's packages are
+# added only for a missing command. COMMAND:PACKAGE pairs.
 ACCORD_COMMANDS=(node:nodejs npm:npm)
 
 accord_install_deps() {
