@@ -150,7 +150,10 @@ typedef struct audit {
 
     entry_ctx entry;
     acc_canon_attr *canon;
-    size_t canon_cap;
+    unsigned *unexpected;      /* indexes of the attributes the entry may not carry */
+    size_t canon_cap;          /* of canon and unexpected */
+    bool allowed[ACC_KIND_COUNT][A_COUNT];
+    uint64_t id_hash;          /* of the current entry's id */
 
     /* Integrity across the stream. */
     acc_id_set ids;
@@ -381,7 +384,7 @@ static bool resolve_members(audit *a, const judge *j, const attr_value *v, acc_e
 {
     bool ok = true;
     for (int f = 0; f < ACC_FIELD_COUNT; f++) {
-        if (!acc_kind_has_field(ev->kind, (acc_field)f))
+        if (!a->allowed[ev->kind][f])
             continue;
         const member_table *t = table_of(j, acc_field_type((acc_field)f));
         if (!t || !v[f].s)
@@ -691,7 +694,7 @@ static void check_id(audit *a)
     if (!e->id_present || !e->id[0])
         return;
     int prev = -1;
-    if (acc_id_set_add(&a->ids, e->id, strlen(e->id), e->kind, &prev) != ACC_OK) {
+    if (acc_id_set_add_hash(&a->ids, a->id_hash, e->kind, &prev) != ACC_OK) {
         a->status = ACC_ENOMEM;
         return;
     }
@@ -880,11 +883,14 @@ static bool grow_canon(audit *a, size_t n)
     while (cap < n)
         cap *= 2;
     acc_canon_attr *c = acc_realloc(a->canon, cap * sizeof *c);
-    if (!c) {
+    if (c)
+        a->canon = c;
+    unsigned *u = c ? acc_realloc(a->unexpected, cap * sizeof *u) : NULL;
+    if (!u) {
         a->status = ACC_ENOMEM;
         return false;
     }
-    a->canon = c;
+    a->unexpected = u;
     a->canon_cap = cap;
     return true;
 }
@@ -959,38 +965,33 @@ static void entry_start(audit *a, const acc_xml_start *el, acc_kind kind)
     memset(v, 0, sizeof v);
     if (!grow_canon(a, el->n_attrs))
         return;
-    size_t n_canon = 0;
-    /* Attributes by interned name; the id first, so that findings can name it. */
+    size_t n_canon = 0, n_unexpected = 0;
+    /* Attributes by interned name, in one pass: values, the canonical list for the
+       chain, and the attributes this kind does not allow (reported below, in order). */
     for (unsigned i = 0; i < el->n_attrs; i++) {
         acc_xml_attr at = acc_xml_start_attr(el, i);
-        if (at.prefix)
-            goto canon;
-        for (int k = 0; k < A_COUNT; k++)
-            if (at.name == a->names[k]) {
-                v[k] = (attr_value){ at.value, at.value_len };
-                break;
-            }
-        if (at.name == a->names[A_DIGEST])
-            continue;
-    canon:
-        a->canon[n_canon++] = (acc_canon_attr){ at.prefix, at.name, at.value, at.value_len };
+        int k = A_COUNT;
+        if (!at.prefix)
+            for (k = 0; k < A_COUNT && at.name != a->names[k]; k++)
+                ;
+        if (k < A_COUNT && a->allowed[kind][k])
+            v[k] = (attr_value){ at.value, at.value_len };
+        else
+            a->unexpected[n_unexpected++] = i;
+        if (k != A_DIGEST)
+            a->canon[n_canon++] = (acc_canon_attr){ at.prefix, at.name, at.value, at.value_len };
     }
+    a->id_hash = v[A_ID].s ? acc_id_hash(v[A_ID].s, v[A_ID].n) : 0;
+    if (v[A_ID].s)
+        acc_id_set_prefetch(&a->ids, a->id_hash);
     if (!set_entry_id(a, &v[A_ID]))
         return;
     bool seq_ok = v[A_SEQ].s && acc_seq_parse(v[A_SEQ].s, v[A_SEQ].n, &e->seq);
 
     /* Format: attributes that do not belong, then the required ones. */
-    for (unsigned i = 0; i < el->n_attrs; i++) {
-        acc_xml_attr at = acc_xml_start_attr(el, i);
-        int k = -1;
-        for (int m = 0; !at.prefix && m < A_COUNT && k < 0; m++)
-            if (at.name == a->names[m])
-                k = m;
-        bool allowed = k >= A_SEQ ? (k == A_REQUEST || k == A_APPROVAL ? kind == ACC_KIND_TRANSFER
-                                                                       : true)
-                                  : k >= 0 && acc_kind_has_field(kind, (acc_field)k);
-        if (!allowed)
-            schema_attr(a, "unexpected", &at);
+    for (size_t i = 0; i < n_unexpected; i++) {
+        acc_xml_attr at = acc_xml_start_attr(el, a->unexpected[i]);
+        schema_attr(a, "unexpected", &at);
     }
     if (!v[A_SEQ].s) {
         msg_reset(a);
@@ -1011,7 +1012,7 @@ static void entry_start(audit *a, const acc_xml_start *el, acc_kind kind)
     acc_event ev = { .kind = kind, .facts = a->main.fact_values };
     bool well_typed = true;
     for (int f = 0; f < ACC_FIELD_COUNT; f++) {
-        if (!acc_kind_has_field(kind, (acc_field)f))
+        if (!a->allowed[kind][f])
             continue;
         const attr_value *fv = &v[f];
         msg_reset(a);
@@ -1046,6 +1047,13 @@ static void entry_start(audit *a, const acc_xml_start *el, acc_kind kind)
     ev.item_len = v[ACC_FIELD_ITEM].n;
     bool declared = resolve_members(a, &a->main, v, &ev, true);
     bool defined = well_typed && declared;
+    /* Start fetching the index slots this entry will touch, so that their cache misses
+       overlap instead of following one another. */
+    if (defined)
+        acc_facts_prefetch(a->main.facts, &ev);
+    for (int k = A_REQUEST; kind == ACC_KIND_TRANSFER && k <= A_APPROVAL; k++)
+        if (v[k].s)
+            acc_id_set_prefetch(&a->ids, acc_id_hash(v[k].s, v[k].n));
 
     /* Integrity. */
     check_seq(a, seq_ok);
@@ -1492,6 +1500,7 @@ static void audit_fini(audit *a)
     acc_free(a->asm_counts);
     acc_free(a->entry.id);
     acc_free(a->canon);
+    acc_free(a->unexpected);
     acc_free(a->seed);
     acc_free(a->pending);
     acc_free(a->pending_ids);
@@ -1522,6 +1531,11 @@ static int audit_init(audit *a, const acc_audit_options *opt)
     a->prev_is_seed = true;
     a->chain_computing = opt->chain_head != NULL;
     acc_id_set_init(&a->ids);
+    for (int k = 0; k < ACC_KIND_COUNT; k++)
+        for (int m = 0; m < A_COUNT; m++)
+            a->allowed[k][m] = m < ACC_FIELD_COUNT ? acc_kind_has_field((acc_kind)k, (acc_field)m)
+                             : m == A_REQUEST || m == A_APPROVAL ? k == ACC_KIND_TRANSFER
+                                                                  : true;
     return ACC_OK;
 }
 

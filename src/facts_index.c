@@ -233,6 +233,22 @@ void acc_facts_lookup(acc_facts *f, uint32_t fact, const acc_event *ev, acc_fact
     m->has = s->has;
 }
 
+static void prefetch_key(acc_facts *f, const fact_index *ix, const acc_event *ev, bool source)
+{
+    size_t len = 0;
+    bool oom = false;
+    if (ix->cap && encode_key(f, ix->fact, ev, source, &len, &oom))
+        __builtin_prefetch(&ix->slots[acc_hash_range(key_hash(f->key, len), ix->cap)]);
+}
+
+void acc_facts_prefetch(acc_facts *f, const acc_event *ev)
+{
+    for (uint32_t k = 0; k < f->n_on[ev->kind]; k++)
+        prefetch_key(f, &f->idx[f->on[ev->kind][k]], ev, false);
+    for (uint32_t k = 0; k < f->n_src[ev->kind]; k++)
+        prefetch_key(f, &f->idx[f->src[ev->kind][k]], ev, true);
+}
+
 void acc_facts_compute(acc_facts *f, const acc_event *ev, bool *values)
 {
     for (uint32_t k = 0; k < f->n_on[ev->kind]; k++) {

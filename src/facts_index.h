@@ -37,6 +37,12 @@ void acc_facts_free(acc_facts *f);
  */
 void acc_facts_compute(acc_facts *f, const acc_event *ev, bool *values);
 
+/*
+ * Starts loading into the cache the index slots that acc_facts_compute and
+ * acc_facts_insert will read for ev, so that their misses overlap (performance only).
+ */
+void acc_facts_prefetch(acc_facts *f, const acc_event *ev);
+
 /* Adds a well-defined entry to the indexes of the facts whose source kind is ev->kind. */
 int acc_facts_insert(acc_facts *f, const acc_event *ev);
 

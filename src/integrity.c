@@ -28,9 +28,15 @@ void acc_id_set_fini(acc_id_set *s)
     memset(s, 0, sizeof *s);
 }
 
-static uint64_t id_key(const char *id, size_t len)
+uint64_t acc_id_hash(const char *id, size_t len)
 {
     return acc_hash_bytes(id, len, ID_HASH_SEED) & ~(uint64_t)3;
+}
+
+void acc_id_set_prefetch(const acc_id_set *s, uint64_t h)
+{
+    if (s->cap)
+        __builtin_prefetch(&s->slots[acc_hash_range(h, s->cap)]);
 }
 
 /* The slot holding `key` or the empty slot where it belongs. */
@@ -61,13 +67,17 @@ static int grow(acc_id_set *s)
 
 int acc_id_set_add(acc_id_set *s, const char *id, size_t len, acc_kind kind, int *prev_kind)
 {
+    return acc_id_set_add_hash(s, acc_id_hash(id, len), kind, prev_kind);
+}
+
+int acc_id_set_add_hash(acc_id_set *s, uint64_t key, acc_kind kind, int *prev_kind)
+{
     *prev_kind = -1;
     if ((s->n + 1) * 4 > s->cap * 3) {
         int st = grow(s);
         if (st != ACC_OK)
             return st;
     }
-    uint64_t key = id_key(id, len);
     size_t i = probe(s->slots, s->cap, key);
     if (s->slots[i]) {
         *prev_kind = (int)(s->slots[i] & 3) - 1;
@@ -82,7 +92,7 @@ int acc_id_set_find(const acc_id_set *s, const char *id, size_t len)
 {
     if (!s->cap)
         return -1;
-    size_t i = probe(s->slots, s->cap, id_key(id, len));
+    size_t i = probe(s->slots, s->cap, acc_id_hash(id, len));
     return s->slots[i] ? (int)(s->slots[i] & 3) - 1 : -1;
 }
 

@@ -24,6 +24,15 @@ typedef struct acc_id_set {
 void acc_id_set_init(acc_id_set *s);
 void acc_id_set_fini(acc_id_set *s);
 
+/* The hash under which id[0..len) is kept (for the *_hash variants below). */
+uint64_t acc_id_hash(const char *id, size_t len);
+
+/* Starts loading the slot of hash h into the cache (the lookup comes later). */
+void acc_id_set_prefetch(const acc_id_set *s, uint64_t h);
+
+/* acc_id_set_add with the id's acc_id_hash. */
+int acc_id_set_add_hash(acc_id_set *s, uint64_t h, acc_kind kind, int *prev_kind);
+
 /*
  * Adds id[0..len) as used by an entry of `kind`. Sets *prev_kind to the kind of the
  * entry that used it first, or -1 when it is new (then it is added). Returns ACC_OK or

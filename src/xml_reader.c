@@ -14,6 +14,8 @@
  * track (a construct without callback longer than libxml2's 80-byte margin, which no
  * exchange log has) does the column fall back to libxml2's own count.
  */
+/* memrchr (glibc, musl, the BSDs): the backward scans below run once per start tag. */
+#define _GNU_SOURCE
 #include "xml_reader.h"
 
 #include "accord/core.h"
@@ -102,12 +104,7 @@ static void scan_to_cursor(acc_xml_reader *r)
         return;
     const xmlChar *from = in->base + (r->scan_pos - base);
     size_t n = (size_t)(cur - r->scan_pos);
-    const xmlChar *nl = NULL;
-    for (const xmlChar *p = from + n; p > from; p--)
-        if (p[-1] == '\n') {
-            nl = p - 1;
-            break;
-        }
+    const xmlChar *nl = memrchr(from, '\n', n);
     if (nl) {
         r->last_nl = (int64_t)offset_of(r->ctxt, nl);
         r->nl_known = true;
@@ -123,8 +120,8 @@ static void locate(acc_xml_reader *r, const xmlChar *lt, unsigned *line, unsigne
 {
     const xmlParserInput *in = r->ctxt->input;
     unsigned newlines = 0;
-    for (const xmlChar *p = lt; p < in->cur; p++)
-        newlines += *p == '\n';
+    for (const xmlChar *p = lt; (p = memchr(p, '\n', (size_t)(in->cur - p))) != NULL; p++)
+        newlines++;
     int cur_line = in->line > 0 ? in->line : 1;
     *line = (unsigned)cur_line > newlines ? (unsigned)cur_line - newlines : 1;
     const xmlChar *p = lt;
@@ -144,10 +141,8 @@ static void locate(acc_xml_reader *r, const xmlChar *lt, unsigned *line, unsigne
 /* The '<' that opened the construct being read: the nearest one before the cursor. */
 static const xmlChar *find_open(const xmlParserInput *in)
 {
-    const xmlChar *p = in->cur;
-    while (p > in->base && *p != '<')
-        p--;
-    return p;
+    const xmlChar *p = memrchr(in->base, '<', (size_t)(in->cur - in->base) + 1);
+    return p ? p : in->base;
 }
 
 static void fail(acc_xml_reader *r, unsigned line, unsigned column, bool doctype,
@@ -203,14 +198,8 @@ static bool reserve(void **p, size_t *cap, size_t need, size_t size)
 static const xmlChar **decode_amp(acc_xml_reader *r, const xmlChar **attrs, unsigned n)
 {
     size_t need = 0;
-    bool any = false;
-    for (unsigned i = 0; i < n; i++) {
-        const xmlChar *v = attrs[5 * i + 3], *e = attrs[5 * i + 4];
-        any = any || memchr(v, '&', (size_t)(e - v)) != NULL;
-        need += (size_t)(e - v);
-    }
-    if (!any)
-        return attrs;
+    for (unsigned i = 0; i < n; i++)
+        need += (size_t)(attrs[5 * i + 4] - attrs[5 * i + 3]);
     if (!reserve((void **)&r->attrs, &r->attrs_cap, 5 * (size_t)n, sizeof *r->attrs) ||
         !reserve((void **)&r->decoded, &r->decoded_cap, need + 1, 1)) {
         r->oom = true;
@@ -262,11 +251,14 @@ static void on_start(void *ud, const xmlChar *localname, const xmlChar *prefix,
         .name = (const char *)localname,
         .prefix = (const char *)prefix,
         .uri = (const char *)uri,
-        .raw_attrs = nb_attributes > 0 ? decode_amp(r, attributes, (unsigned)nb_attributes)
-                                       : attributes,
+        .raw_attrs = attributes,
         .n_attrs = nb_attributes > 0 ? (unsigned)nb_attributes : 0,
     };
-    locate(r, find_open(r->ctxt->input), &el.line, &el.column);
+    /* A '&' in an attribute value was written '&' in the tag: one scan of the tag tells. */
+    const xmlChar *lt = find_open(in);
+    if (el.n_attrs && memchr(lt, '&', (size_t)(in->cur - lt)))
+        el.raw_attrs = decode_amp(r, attributes, el.n_attrs);
+    locate(r, lt, &el.line, &el.column);
     scan_to_cursor(r);
     if (r->oom) {
         acc_xml_reader_stop(r);
