@@ -659,8 +659,8 @@ static void write_edge_label(FILE *out, point at, const acc_flow_edge *e, bool w
     fprintf(out, "<rect class=\"pill\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"20\" "
                  "rx=\"10\"/><text class=\"elabel\" x=\"%.1f\" y=\"%.1f\" "
                  "text-anchor=\"middle\">%s%s</text>\n",
-            at.x - half_w, at.y - 10, 2 * half_w, at.x, at.y + 4.5, watched ? "DIRECT \xC2\xB7 " : "",
-            text);
+            at.x - half_w, at.y - 10, 2 * half_w, at.x, at.y + 4.5,
+            watched ? "DIRECT \xC2\xB7 " : "", text);
 }
 
 static void write_edge(FILE *out, const acc_flow *flow, const acc_flow_edge *e,
@@ -719,7 +719,8 @@ static void write_edge(FILE *out, const acc_flow *flow, const acc_flow_edge *e,
     fputs("</title>\n", out);
     if (watched)
         fprintf(out, "<path class=\"halo\" d=\"%s\"/>\n", d);
-    fprintf(out, "<path class=\"line\" d=\"%s\" stroke-width=\"%.1f\" marker-end=\"url(#arrow-%s)\"/>\n",
+    fprintf(out, "<path class=\"line\" d=\"%s\" stroke-width=\"%.1f\" "
+                 "marker-end=\"url(#arrow-%s)\"/>\n",
             d, width, cls);
     write_edge_label(out, label, e, watched);
     fputs("</g>\n", out);
@@ -1323,7 +1324,8 @@ static void write_changes(FILE *out, const acc_audit_result *r)
     fputs("<section id=\"changes\"><h2>Verdict changes against ", out);
     html_text(out, r->baseline);
     fputs("</h2>\n<p class=\"note\">", out);
-    put_counted(out, r->n_changes_total, "entry whose verdict differs", "entries whose verdict differs");
+    put_counted(out, r->n_changes_total, "entry whose verdict differs",
+                "entries whose verdict differs");
     fputs(" between the baseline and ", out);
     html_text(out, r->rules);
     fputs(".", out);

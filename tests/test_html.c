@@ -124,6 +124,16 @@ static acc_flow *flow_of(const acc_audit_result *r, const char *const *texts, si
     return flow;
 }
 
+/* Audits `n` texts as one stream (TISA-2014) and collects their flow; the caller frees
+ * both. NULL (and *r NULL) when the audit failed. */
+static acc_flow *audit_and_flow(const char *const *texts, size_t n, acc_audit_result **r)
+{
+    acc_audit_options opt;
+    acc_audit_options_init(&opt);
+    *r = audit_texts_opt(texts, n, opt);
+    return *r ? flow_of(*r, texts, n) : NULL;
+}
+
 /* "KR>US 2/0/0 ..." : every edge as from>to transfers/violations/other_errors. */
 static void edges_text(const acc_flow *flow, char *buf, size_t size)
 {
@@ -141,10 +151,9 @@ static void edges_text(const acc_flow *flow, char *buf, size_t size)
 
 static void test_html__flow_counts_transfers_per_pair(void)
 {
-    acc_audit_result *r = audit_text(FLOW_LOG);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     const char *text = FLOW_LOG;
-    acc_flow *flow = flow_of(r, &text, 1);
+    acc_audit_result *r = NULL;
+    acc_flow *flow = audit_and_flow(&text, 1, &r);
     CU_ASSERT_PTR_NOT_NULL_FATAL(flow);
     char edges[512];
     edges_text(flow, edges, sizeof edges);
@@ -166,10 +175,9 @@ static void test_html__flow_counts_transfers_per_pair(void)
 
 static void test_html__flow_links_each_finding_to_its_entry(void)
 {
-    acc_audit_result *r = audit_text(FLOW_LOG);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     const char *text = FLOW_LOG;
-    acc_flow *flow = flow_of(r, &text, 1);
+    acc_audit_result *r = NULL;
+    acc_flow *flow = audit_and_flow(&text, 1, &r);
     CU_ASSERT_PTR_NOT_NULL_FATAL(flow);
     CU_ASSERT_EQUAL_FATAL(flow->n_findings, r->n_findings);
     CU_ASSERT_TRUE(r->n_findings >= 6);
@@ -210,10 +218,9 @@ static void test_html__flow_tells_entries_on_one_line_apart(void)
         "<transfer seq=\"2\" id=\"T2\" time=\"2015-03-07T08:00:00Z\" from=\"JP\" to=\"KR\" "
         "item=\"I2\" originator=\"JP\" topic=\"nk-missile\" level=\"SECRET\"/>\n"
         LOG_END;
-    acc_audit_result *r = audit_text(log);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     const char *text = log;
-    acc_flow *flow = flow_of(r, &text, 1);
+    acc_audit_result *r = NULL;
+    acc_flow *flow = audit_and_flow(&text, 1, &r);
     CU_ASSERT_PTR_NOT_NULL_FATAL(flow);
     char edges[256];
     edges_text(flow, edges, sizeof edges);
@@ -269,13 +276,10 @@ static void test_html__flow_stops_at_malformed_xml(void)
         "<transfer seq=\"2\" id=\"T2\" <broken/>\n" LOG_END,
         FLOW_LOG,
     };
-    acc_audit_options opt;
-    acc_audit_options_init(&opt);
-    acc_audit_result *r = audit_texts_opt(texts, 2, opt);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-    CU_ASSERT_TRUE(r->stopped);
-    acc_flow *flow = flow_of(r, texts, 2);
+    acc_audit_result *r = NULL;
+    acc_flow *flow = audit_and_flow(texts, 2, &r);
     CU_ASSERT_PTR_NOT_NULL_FATAL(flow);
+    CU_ASSERT_TRUE(r->stopped);
     CU_ASSERT_EQUAL(flow->entries, r->entries);
     CU_ASSERT_EQUAL(flow->entries, 1);
     char edges[128];
@@ -294,13 +298,10 @@ static void test_html__flow_stops_at_a_root_of_another_accord(void)
         "item=\"I1\" originator=\"KR\" topic=\"nk-missile\" level=\"SECRET\"/>\n" LOG_END,
         FLOW_LOG,
     };
-    acc_audit_options opt;
-    acc_audit_options_init(&opt);
-    acc_audit_result *r = audit_texts_opt(texts, 2, opt);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-    CU_ASSERT_TRUE(r->stopped);
-    acc_flow *flow = flow_of(r, texts, 2);
+    acc_audit_result *r = NULL;
+    acc_flow *flow = audit_and_flow(texts, 2, &r);
     CU_ASSERT_PTR_NOT_NULL_FATAL(flow);
+    CU_ASSERT_TRUE(r->stopped);
     CU_ASSERT_EQUAL(flow->entries, 0);
     CU_ASSERT_EQUAL(flow->entries, r->entries);
     CU_ASSERT_EQUAL(flow->n_edges, 0);
@@ -373,13 +374,14 @@ static void test_html__summary_shows_the_counts_of_the_result(void)
     ASSERT_HAS(page, "<div class=\"v\" id=\"sum-findings\" data-value=\"3\">3</div>");
     ASSERT_HAS(page, "<div class=\"v bad\" id=\"sum-chain\" data-chain=\"broken\">broken</div>"
                      "<div class=\"d\" id=\"sum-head\">head not checked</div>");
-    ASSERT_HAS(page, "<tr data-code=\"invariant\"><td><a href=\"#findings\" data-filter=\"code\" "
-                     "data-value=\"2\">invariant</a></td><td>error</td><td class=\"n\">1</td></tr>");
+    ASSERT_HAS(page, "<tr data-code=\"invariant\"><td><a href=\"#findings\" "
+                     "data-filter=\"code\" data-value=\"2\">invariant</a></td><td>error</td>"
+                     "<td class=\"n\">1</td></tr>");
     ASSERT_HAS(page, "<tr data-code=\"forbidden\" class=\"zero\"><td>forbidden</td><td>error</td>"
                      "<td class=\"n\">0</td></tr>");
-    ASSERT_HAS(page, "<tr data-rule=\"no-direct\" data-code=\"invariant\"><td><a href=\"#findings\" "
-                     "data-filter=\"rule\" data-value=\"0\">no-direct</a></td><td>invariant</td>"
-                     "<td class=\"n\">1</td></tr>");
+    ASSERT_HAS(page, "<tr data-rule=\"no-direct\" data-code=\"invariant\"><td>"
+                     "<a href=\"#findings\" data-filter=\"rule\" data-value=\"0\">no-direct</a>"
+                     "</td><td>invariant</td><td class=\"n\">1</td></tr>");
     ASSERT_HAS(page, "<tr><td class=\"mono\">logs/a.xml</td><td class=\"n\">1,234,567</td>"
                      "<td>complete</td></tr>");
     /* Without a flow: no diagram, no timeline, no parties. */
@@ -469,11 +471,13 @@ static void test_html__data_block_holds_every_finding(void)
                                   "\"dangling-ref\",\"chain-break\",\"assumption\",\"malformed\"],"
                                   "\"severities\":[\"note\",\"warning\",\"error\"],"
                                   "\"kinds\":[\"request\",\"approval\",\"transfer\"],"
-                                  "\"files\":[\"logs/a.xml\"],\"parties\":[],\"findings\":[[1,2,0,1,"
-                                  "3,1,\"T\",2,null,null,null,null,\"m\"],[2,2,0,2,3,2,\"T\",2,0,";
+                                  "\"files\":[\"logs/a.xml\"],\"parties\":[],"
+                                  "\"findings\":[[1,2,0,1,3,1,\"T\",2,null,null,null,null,"
+                                  "\"m\"],[2,2,0,2,3,2,\"T\",2,0,";
     CU_ASSERT_EQUAL(strncmp(data, head, sizeof head - 1), 0);
     CU_ASSERT_EQUAL(count_of(data, ",\"m\"]"), N);
-    ASSERT_HAS(data, "[2,2,0,4500,3,4500,\"T\",2,0,null,null,null,\"m\"]],\"rules\":[\"no-direct\"]}");
+    ASSERT_HAS(data, "[2,2,0,4500,3,4500,\"T\",2,0,null,null,null,\"m\"]],"
+                     "\"rules\":[\"no-direct\"]}");
     free(data);
     free(page);
     free(f);
@@ -663,7 +667,8 @@ int main(void)
         { "flow_stops_at_malformed_xml", test_html__flow_stops_at_malformed_xml },
         { "flow_stops_at_a_root_of_another_accord",
           test_html__flow_stops_at_a_root_of_another_accord },
-        { "flow_of_a_missing_file_is_an_io_error", test_html__flow_of_a_missing_file_is_an_io_error },
+        { "flow_of_a_missing_file_is_an_io_error",
+          test_html__flow_of_a_missing_file_is_an_io_error },
         { "flow_survives_allocation_failures", test_html__flow_survives_allocation_failures },
         { "summary_shows_the_counts_of_the_result",
           test_html__summary_shows_the_counts_of_the_result },

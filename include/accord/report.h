@@ -103,7 +103,7 @@ struct acc_audit_result;
 struct acc_audit_source;
 
 /* A party of the flow: every member the rules declare, in declaration order, then one
- * node for values they do not declare, present only when some transfer used one. */
+ * party for values they do not declare, present only when some entry used one. */
 typedef struct acc_flow_party {
     const char *name;          /* as declared, e.g. "KR"; "(undeclared)" for the last node */
     const char *description;   /* e.g. "Republic of Korea"; NULL when there is none */
