@@ -45,14 +45,21 @@ typedef struct code_info {
     bool named;
 } code_info;
 
+/* Help texts shared by a code and its named descriptors. */
+#define FORBIDDEN_HELP                                                                      \
+    "Each forbid rule that matches an entry gives one finding, named after the rule. "     \
+    "Compare the entry with the rule's condition; if the exchange was legitimate, the "    \
+    "rule set needs an amendment, otherwise the exchange is a breach to investigate."
+#define ASSUMPTION_HELP                                                                     \
+    "The static guarantees of `accord check` hold only for events that satisfy the "       \
+    "assumptions; this entry does not, so they say nothing about it."
+
 /* ORDER: acc_finding_code. */
 static const code_info audit_codes[ACC_FINDING_COUNT] = {
     { "forbidden", "EntryMatchesForbidRule", "Entry matched a forbid rule",
       "A forbid rule of the accord matched the logged entry: the exchange it records was not "
       "allowed, whatever the permit rules say.",
-      "Each forbid rule that matches an entry gives one finding, named after the rule. Compare "
-      "the entry with the rule's condition; if the exchange was legitimate, the rule set needs "
-      "an amendment, otherwise the exchange is a breach to investigate.", "error", false },
+      FORBIDDEN_HELP, "error", false },
     { "not-permitted", "EntryNotPermitted", "Entry permitted by no rule",
       "No permit rule of the accord matched the logged entry (or a forbid rule overrode the "
       "ones that did), so the exchange it records was not allowed.",
@@ -92,8 +99,7 @@ static const code_info audit_codes[ACC_FINDING_COUNT] = {
       "was written. Compare with an archived copy of the log.", "error", false },
     { "assumption", "EntryContradictsAssumption", "Entry contradicts an assumption",
       "The logged entry contradicts an assumption the accord's analyses rely on.",
-      "The static guarantees of `accord check` hold only for events that satisfy the "
-      "assumptions; this entry does not, so they say nothing about it.", "warning", false },
+      ASSUMPTION_HELP, "warning", false },
     { "malformed", "MalformedXml", "Malformed XML",
       "The log is not well-formed XML or is truncated; the audit stops at this point.",
       "Repair or re-export the file: entries after the error were not audited.", "error",
@@ -110,9 +116,7 @@ static const code_info verdict_changed_code = {
 static const code_info audit_rule_code = {
     "rule", "Rule", "Entry matched forbid rule '%s'",
     "The forbid rule '%s' of the accord matched the logged entry.",
-    "Each forbid rule that matches an entry gives one finding. Compare the entry with the "
-    "rule's condition; if the exchange was legitimate, the rule set needs an amendment, "
-    "otherwise the exchange is a breach to investigate.", "error", true
+    FORBIDDEN_HELP, "error", true
 };
 
 static const code_info audit_invariant_code = {
@@ -125,8 +129,7 @@ static const code_info audit_invariant_code = {
 static const code_info audit_assumption_code = {
     "assumption", "Assumption", "Entry contradicts assumption '%s'",
     "The logged entry contradicts the assumption '%s' that the accord's analyses rely on.",
-    "The static guarantees of `accord check` hold only for events that satisfy the "
-    "assumptions; this entry does not, so they say nothing about it.", "warning", true
+    ASSUMPTION_HELP, "warning", true
 };
 
 static const code_info diagnostic_code = {
