@@ -6,7 +6,7 @@
  */
 #include "audit_helpers.h"
 
-#include <sys/stat.h>
+#include "alloc.h"
 
 static const char req_jp[] =
     "  <request seq=\"1\" id=\"R-1\" time=\"2015-01-05T09:00:00Z\" from=\"JP\" to=\"US\" "
@@ -823,6 +823,41 @@ static void test_audit__exit_codes_follow_cli_md(void)
     acc_audit_result_free(r);
 }
 
+static void test_audit__every_failed_allocation_is_reported_without_leak(void)
+{
+    char path[4096];
+    char *text = test_read_file(test_path(path, sizeof path, "logs/findings.xml"), NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    acc_audit_options opt;
+    acc_audit_options_init(&opt);
+    opt.rules = tisa();
+    opt.collect = true;
+    opt.chain_head = "b511f6ccd8c0e358387e42c6fcb636be24a8eda41e507ab9878283e45aa60db5";
+    opt.baseline = tisa();
+    acc_audit_source src = { "findings.xml", text, strlen(text) };
+    acc_audit_result *r = NULL;
+    acc_alloc_fail_at(0);
+    CU_ASSERT_EQUAL_FATAL(acc_audit_run(&r, &opt, &src, 1, NULL), ACC_OK);
+    unsigned long total = acc_alloc_count();
+    uint64_t expected = r->n_findings_total;
+    acc_audit_result_free(r);
+    CU_ASSERT(total > 10);
+    int wrong = 0;
+    for (unsigned long n = 1; n <= total; n++) {
+        acc_alloc_fail_at(n);
+        r = NULL;
+        int st = acc_audit_run(&r, &opt, &src, 1, NULL);
+        acc_alloc_fail_at(0);
+        /* Either the failure was reported, or (a failed growth that was not needed) the
+           result is the same as without failure. */
+        wrong += !((st == ACC_ENOMEM && !r) ||
+                   (st == ACC_OK && r && r->n_findings_total == expected));
+        acc_audit_result_free(r);
+    }
+    CU_ASSERT_EQUAL(wrong, 0);
+    free(text);
+}
+
 /* ---- Renderers -------------------------------------------------------------------------- */
 
 static char *render(const acc_audit_result *r, acc_format format, bool quiet)
@@ -1080,6 +1115,7 @@ int main(void)
         { "bad_options_are_usage_errors", test_audit__bad_options_are_usage_errors },
         { "finding_codes_round_trip_with_their_severity", test_audit__finding_codes_round_trip_with_their_severity },
         { "exit_codes_follow_cli_md", test_audit__exit_codes_follow_cli_md },
+        { "every_failed_allocation_is_reported_without_leak", test_audit__every_failed_allocation_is_reported_without_leak },
         { "json_has_the_stable_fields", test_audit__json_has_the_stable_fields },
         { "text_puts_the_summary_first", test_audit__text_puts_the_summary_first },
         { "q1_sample_is_clean", test_audit__q1_sample_is_clean },
