@@ -20,6 +20,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "facts_index.h"
+#include "grow.h"
 #include "hash.h"
 #include "integrity.h"
 #include "ir.h"
@@ -151,7 +152,7 @@ typedef struct audit {
     entry_ctx entry;
     acc_canon_attr *canon;
     unsigned *unexpected;      /* indexes of the attributes the entry may not carry */
-    size_t canon_cap;          /* of canon and unexpected */
+    size_t canon_cap, unexpected_cap;
     bool allowed[ACC_KIND_COUNT][A_COUNT];
     uint64_t id_hash;          /* of the current entry's id */
 
@@ -225,15 +226,12 @@ static char *result_strndup(audit *a, const char *s, size_t n)
 static void collect(audit *a, const acc_finding *f)
 {
     acc_audit_result *r = a->res;
-    if (r->n_findings == a->findings_cap) {
-        size_t cap = a->findings_cap ? a->findings_cap * 2 : 64;
-        acc_finding *p = acc_realloc(r->findings, cap * sizeof *p);
-        if (!p) {
-            a->status = ACC_ENOMEM;
-            return;
-        }
-        r->findings = p;
-        a->findings_cap = cap;
+    void *p = r->findings;
+    bool ok = acc_grow(&p, &a->findings_cap, r->n_findings + 1, sizeof *r->findings, 64);
+    r->findings = p;
+    if (!ok) {
+        a->status = ACC_ENOMEM;
+        return;
     }
     acc_finding c = *f;
     c.id = f->id ? result_strndup(a, f->id, strlen(f->id)) : NULL;
@@ -726,17 +724,12 @@ static void pending_add(audit *a)
                           .kind = e->kind, .seq = e->seq, .id_off = UINT32_MAX };
     if (e->id_present) {
         size_t n = strlen(e->id) + 1;
-        if (a->pending_ids_len + n > a->pending_ids_cap) {
-            size_t cap = a->pending_ids_cap ? a->pending_ids_cap : 4096;
-            while (cap < a->pending_ids_len + n)
-                cap *= 2;
-            char *ids = acc_realloc(a->pending_ids, cap);
-            if (!ids) {
-                a->status = ACC_ENOMEM;
-                return;
-            }
-            a->pending_ids = ids;
-            a->pending_ids_cap = cap;
+        void *ids = a->pending_ids;
+        bool ok = acc_grow(&ids, &a->pending_ids_cap, a->pending_ids_len + n, 1, 4096);
+        a->pending_ids = ids;
+        if (!ok) {
+            a->status = ACC_ENOMEM;
+            return;
         }
         memcpy(a->pending_ids + a->pending_ids_len, e->id, n);
         p->id_off = (uint32_t)a->pending_ids_len;
@@ -857,18 +850,13 @@ static bool set_entry_id(audit *a, const attr_value *v)
     e->id_present = v->s != NULL;
     if (!v->s)
         return true;
-    if (v->n + 1 > e->id_cap) {
-        size_t cap = e->id_cap ? e->id_cap : 64;
-        while (cap < v->n + 1)
-            cap *= 2;
-        char *id = acc_realloc(e->id, cap);
-        if (!id) {
-            a->status = ACC_ENOMEM;
-            e->id_present = false;
-            return false;
-        }
-        e->id = id;
-        e->id_cap = cap;
+    void *id = e->id;
+    bool ok = acc_grow(&id, &e->id_cap, v->n + 1, 1, 64);
+    e->id = id;
+    if (!ok) {
+        a->status = ACC_ENOMEM;
+        e->id_present = false;
+        return false;
     }
     memcpy(e->id, v->s, v->n);
     e->id[v->n] = '\0';
@@ -877,22 +865,14 @@ static bool set_entry_id(audit *a, const attr_value *v)
 
 static bool grow_canon(audit *a, size_t n)
 {
-    if (n <= a->canon_cap)
-        return true;
-    size_t cap = a->canon_cap ? a->canon_cap * 2 : 16;
-    while (cap < n)
-        cap *= 2;
-    acc_canon_attr *c = acc_realloc(a->canon, cap * sizeof *c);
-    if (c)
-        a->canon = c;
-    unsigned *u = c ? acc_realloc(a->unexpected, cap * sizeof *u) : NULL;
-    if (!u) {
-        a->status = ACC_ENOMEM;
-        return false;
-    }
+    void *c = a->canon, *u = a->unexpected;
+    bool ok = acc_grow(&c, &a->canon_cap, n, sizeof *a->canon, 16) &&
+              acc_grow(&u, &a->unexpected_cap, n, sizeof *a->unexpected, 16);
+    a->canon = c;
     a->unexpected = u;
-    a->canon_cap = cap;
-    return true;
+    if (!ok)
+        a->status = ACC_ENOMEM;
+    return ok;
 }
 
 static void schema_attr(audit *a, const char *what, const acc_xml_attr *at)
@@ -932,15 +912,12 @@ static void baseline_entry(audit *a, const attr_value *v, const acc_event *main_
         a->opt->on_change(a->opt->change_payload, &c);
     if (!a->opt->collect)
         return;
-    if (r->n_changes == a->changes_cap) {
-        size_t cap = a->changes_cap ? a->changes_cap * 2 : 64;
-        acc_verdict_change *p = acc_realloc(r->changes, cap * sizeof *p);
-        if (!p) {
-            a->status = ACC_ENOMEM;
-            return;
-        }
-        r->changes = p;
-        a->changes_cap = cap;
+    void *p = r->changes;
+    bool ok = acc_grow(&p, &a->changes_cap, r->n_changes + 1, sizeof *r->changes, 64);
+    r->changes = p;
+    if (!ok) {
+        a->status = ACC_ENOMEM;
+        return;
     }
     c.id = c.id ? result_strndup(a, c.id, strlen(c.id)) : NULL;
     r->changes[r->n_changes++] = c;

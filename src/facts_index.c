@@ -9,6 +9,7 @@
 #include "facts_index.h"
 
 #include "alloc.h"
+#include "grow.h"
 #include "hash.h"
 
 #include <string.h>
@@ -100,17 +101,10 @@ static int64_t field_value(const acc_event *ev, acc_field field)
 
 static bool reserve_key(acc_facts *f, size_t need)
 {
-    if (need <= f->key_cap)
-        return true;
-    size_t cap = f->key_cap;
-    while (cap < need)
-        cap *= 2;
-    unsigned char *k = acc_realloc(f->key, cap);
-    if (!k)
-        return false;
+    void *k = f->key;
+    bool ok = acc_grow(&k, &f->key_cap, need, 1, 256);
     f->key = k;
-    f->key_cap = cap;
-    return true;
+    return ok;
 }
 
 /*
@@ -200,16 +194,11 @@ static int grow_index(acc_facts *f, fact_index *ix)
 
 static int pool_append(acc_facts *f, const unsigned char *key, size_t len, uint64_t *off)
 {
-    if (f->pool_len + len > f->pool_cap) {
-        size_t cap = f->pool_cap ? f->pool_cap : 4096;
-        while (cap < f->pool_len + len)
-            cap *= 2;
-        unsigned char *p = acc_realloc(f->pool, cap);
-        if (!p)
-            return ACC_ENOMEM;
-        f->pool = p;
-        f->pool_cap = cap;
-    }
+    void *p = f->pool;
+    bool ok = acc_grow(&p, &f->pool_cap, f->pool_len + len, 1, 4096);
+    f->pool = p;
+    if (!ok)
+        return ACC_ENOMEM;
     if (len)
         memcpy(f->pool + f->pool_len, key, len);
     *off = f->pool_len;

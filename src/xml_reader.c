@@ -20,6 +20,7 @@
 
 #include "accord/core.h"
 #include "alloc.h"
+#include "grow.h"
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -174,21 +175,6 @@ static void fail(acc_xml_reader *r, unsigned line, unsigned column, bool doctype
         xmlStopParser(r->ctxt);
 }
 
-static bool reserve(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return true;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *q = acc_realloc(*p, n * size);
-    if (!q)
-        return false;
-    *p = q;
-    *cap = n;
-    return true;
-}
-
 /*
  * Without entity substitution, libxml2 reports a '&' of an attribute value (written
  * "&amp;" or "&#38;") as the five bytes "&#38;", and no other '&' can occur there, so
@@ -200,8 +186,12 @@ static const xmlChar **decode_amp(acc_xml_reader *r, const xmlChar **attrs, unsi
     size_t need = 0;
     for (unsigned i = 0; i < n; i++)
         need += (size_t)(attrs[5 * i + 4] - attrs[5 * i + 3]);
-    if (!reserve((void **)&r->attrs, &r->attrs_cap, 5 * (size_t)n, sizeof *r->attrs) ||
-        !reserve((void **)&r->decoded, &r->decoded_cap, need + 1, 1)) {
+    void *a = r->attrs, *d = r->decoded;
+    bool ok = acc_grow(&a, &r->attrs_cap, 5 * (size_t)n, sizeof *r->attrs, 64) &&
+              acc_grow(&d, &r->decoded_cap, need + 1, 1, 64);
+    r->attrs = a;
+    r->decoded = d;
+    if (!ok) {
         r->oom = true;
         return attrs;
     }
