@@ -615,7 +615,10 @@ static int layout_nodes(const acc_flow *flow, flow_layout *l)
     }
     /* Fit the drawing's height to the nodes (a triangle leaves the bottom empty), with room
      * for the descriptions under or over the nodes and for loops. */
-    double min_y = FLOW_CY, max_y = FLOW_CY, margin = l->node_r + 40;
+    bool loops = false;
+    for (size_t i = 0; i < flow->n_edges; i++)
+        loops |= flow->edges[i].from == flow->edges[i].to;
+    double min_y = FLOW_CY, max_y = FLOW_CY, margin = l->node_r + (loops ? 80 : 40);
     for (size_t i = 0; i < n; i++)
         if (party_shown(flow, l, i)) {
             min_y = fmin(min_y, l->pos[i].y);
@@ -673,12 +676,13 @@ static void write_edge(FILE *out, const acc_flow *flow, const acc_flow_edge *e,
     point p = pos[e->from], q = pos[e->to], label;
     char d[160];
     if (e->from == e->to) {
-        /* A loop on the node's outer side. */
+        /* A loop on the node's outer side, turned off the radius where the party's
+         * description sits. */
         point u = along(l->center, p, 1.0);
         double ux = u.x - l->center.x, uy = u.y - l->center.y;
         if (fabs(ux) + fabs(uy) < 1e-9)
             ux = 0, uy = -1;
-        double a = atan2(uy, ux);
+        double a = atan2(uy, ux) + 1.1;
         point s = { p.x + node_r * cos(a - 0.5), p.y + node_r * sin(a - 0.5) };
         point t = { p.x + node_r * cos(a + 0.5), p.y + node_r * sin(a + 0.5) };
         point c1 = { p.x + (node_r + 60) * cos(a - 0.7), p.y + (node_r + 60) * sin(a - 0.7) };
@@ -1111,8 +1115,8 @@ static int write_timeline(FILE *out, const acc_audit_result *r, const acc_flow *
     if (tl.untimed) {
         fputs(" <span id=\"untimed\">", out);
         put_counted(out, tl.untimed, "finding has", "findings have");
-        fputs(" no time (no entry, or an entry without a valid time) and are not "
-              "shown.</span>", out);
+        fputs(" no time (no entry, or an entry without a valid time): not shown.</span>",
+              out);
     }
     fputs("</p>\n", out);
     if (timed)

@@ -575,6 +575,137 @@ static void test_html__timeline_bins_by_day_month_or_year(void)
     }
 }
 
+/* A hostile log's self-transfer and undeclared party: drawn, with finite coordinates. */
+static void test_html__diagram_draws_loops_and_the_undeclared_party(void)
+{
+    static acc_flow_party parties[] = { { "KR", "Republic of Korea", true },
+                                        { "JP", "Japan", true },
+                                        { "US", "United States", true },
+                                        { "(undeclared)", NULL, false } };
+    acc_flow_edge edges[] = { { 0, 0, 1, 1, 0 }, { 3, 2, 4, 0, 4 } };
+    acc_flow flow = hand_flow(edges, 2, NULL, 0);
+    flow.parties = parties;
+    flow.n_parties = 4;
+    acc_audit_result r = hand_result(NULL, 0);
+    int status = -1;
+    char *page = render(&r, &flow, &status);
+    CU_ASSERT_EQUAL(status, ACC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(page);
+    ASSERT_HAS(page, "<g class=\"edge violation\" data-from=\"KR\" data-to=\"KR\" "
+                     "data-transfers=\"1\" data-violations=\"1\">");
+    ASSERT_HAS(page, "<g class=\"edge problem\" data-from=\"(undeclared)\" data-to=\"US\" ");
+    ASSERT_HAS(page, "<g class=\"node undeclared\" data-party=\"(undeclared)\"><title>"
+                     "(undeclared)</title>");
+    /* JP has no transfer: drawn, dashed as idle. */
+    ASSERT_HAS(page, "<g class=\"node idle\" data-party=\"JP\"><title>JP: Japan</title>");
+    /* printf gives "nan" and "inf" for non-finite numbers. */
+    CU_ASSERT_EQUAL(count_of(page, "nan"), 0);
+    CU_ASSERT_EQUAL(count_of(page, "inf\"") + count_of(page, "inf ") + count_of(page, "infC") +
+                    count_of(page, "infQ"), 0);
+    free(page);
+}
+
+/* The undeclared party is left out of the drawing when no transfer reached it. */
+static void test_html__diagram_omits_an_unused_undeclared_party(void)
+{
+    static acc_flow_party parties[] = { { "KR", "Republic of Korea", true },
+                                        { "JP", "Japan", true },
+                                        { "US", "United States", true },
+                                        { "(undeclared)", NULL, false } };
+    acc_flow_edge edges[] = { { 0, 2, 1, 0, 0 } };
+    acc_flow flow = hand_flow(edges, 1, NULL, 0);
+    flow.parties = parties;
+    flow.n_parties = 4;
+    acc_audit_result r = hand_result(NULL, 0);
+    int status = -1;
+    char *page = render(&r, &flow, &status);
+    CU_ASSERT_EQUAL(status, ACC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(page);
+    CU_ASSERT_EQUAL(count_of(page, "data-party=\"(undeclared)\""), 0);
+    CU_ASSERT_EQUAL(count_of(page, "<g class=\"node"), 3);
+    ASSERT_HAS(page, "\"parties\":[\"KR\",\"JP\",\"US\",\"(undeclared)\"]");
+    free(page);
+}
+
+static void test_html__stopped_and_truncated_audits_say_so(void)
+{
+    acc_finding f[1] = { hand_finding(ACC_FINDING_MALFORMED, 9, NULL, NULL, "broken tag") };
+    f[0].has_entry = false;
+    f[0].seq = 0;
+    f[0].kind = -1;
+    acc_audit_result r = hand_result(f, 1);
+    r.stopped = r.malformed = true;
+    r.n_findings_total = 250;
+    r.findings_truncated = true;
+    int status = -1;
+    char *page = render(&r, NULL, &status);
+    CU_ASSERT_EQUAL(status, ACC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(page);
+    ASSERT_HAS(page, "<div id=\"verdict\" class=\"verdict stop\" data-exit=\"2\"><strong>"
+                     "Audit stopped:</strong> a log is not well-formed XML; the findings up to "
+                     "that point are below. ");
+    ASSERT_HAS(page, "<p class=\"note\" id=\"truncated\">Only the first 1 findings were kept "
+                     "(--max-findings): the counts above cover all 250, the diagram, timeline "
+                     "and table only those kept.</p>");
+    ASSERT_HAS(page, "<div class=\"v\" id=\"sum-findings\" data-value=\"250\">250</div>");
+    /* No entry: seq, id, kind, parties and time are null. */
+    ASSERT_HAS(page, "[10,2,0,9,3,null,null,null,null,null,null,null,\"broken tag\"]");
+    free(page);
+}
+
+static void test_html__verdict_changes_are_listed_escaped(void)
+{
+    acc_verdict_change changes[2] = {
+        { .file = "logs/a.xml", .line = 4, .column = 3, .seq = 7, .id = "T<7>",
+          .kind = ACC_KIND_TRANSFER, .old_permitted = false, .new_permitted = true },
+        { .file = "logs/a.xml", .line = 9, .column = 3, .seq = 0, .id = NULL,
+          .kind = ACC_KIND_REQUEST, .old_permitted = true, .new_permitted = false },
+    };
+    acc_audit_result r = hand_result(NULL, 0);
+    r.baseline = "TISA-2014";
+    r.rules = "GSOMIA-2016";
+    r.changes = changes;
+    r.n_changes = r.n_changes_total = 2;
+    int status = -1;
+    char *page = render(&r, NULL, &status);
+    CU_ASSERT_EQUAL(status, ACC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(page);
+    ASSERT_HAS(page, "<section id=\"changes\"><h2>Verdict changes against TISA-2014</h2>\n"
+                     "<p class=\"note\">2 entries whose verdict differs between the baseline "
+                     "and GSOMIA-2016.</p>");
+    ASSERT_HAS(page, "<tr><td class=\"mono\">logs/a.xml:4:3</td><td class=\"mono\">transfer #7 "
+                     "T&lt;7&gt;</td><td>denied</td><td class=\"good\">permitted</td></tr>");
+    ASSERT_HAS(page, "<tr><td class=\"mono\">logs/a.xml:9:3</td><td class=\"mono\">request"
+                     "</td><td>permitted</td><td class=\"bad\">denied</td></tr>");
+    ASSERT_HAS(page, "data-exit=\"1\"><strong>Findings.</strong> 0 errors, 0 warnings in "
+                     "1,234,567 entries, 2 verdict changes &middot; exit code 1</div>");
+    free(page);
+}
+
+/* Findings whose entry has no valid time are counted, not drawn. */
+static void test_html__timeline_counts_findings_without_time(void)
+{
+    acc_finding f[2] = {
+        hand_finding(ACC_FINDING_SCHEMA, 5, "T-1", NULL, "bad time"),
+        hand_finding(ACC_FINDING_NOT_PERMITTED, 9, "T-2", NULL, "b"),
+    };
+    acc_audit_result r = hand_result(f, 2);
+    r.has_period = true;
+    acc_time_parse("2015-01-05T09:00:00Z", 20, &r.period_min);
+    r.period_max = r.period_min;
+    acc_flow_finding ff[2] = { { true, false, 0, 0, 2 }, { true, true, r.period_min, 0, 2 } };
+    acc_flow flow = hand_flow(NULL, 0, ff, 2);
+    int status = -1;
+    char *page = render(&r, &flow, &status);
+    CU_ASSERT_EQUAL(status, ACC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(page);
+    ASSERT_HAS(page, "<span id=\"untimed\">1 finding has no time (no entry, or an entry "
+                     "without a valid time): not shown.</span>");
+    ASSERT_HAS(page, "data-unit=\"day\" data-bins=\"1\"");
+    CU_ASSERT_EQUAL(count_of(page, "<rect class=\"b-err\""), 1);
+    free(page);
+}
+
 static void test_html__write_error_is_reported(void)
 {
     FILE *full = fopen("/dev/full", "w");
@@ -681,6 +812,14 @@ int main(void)
         { "no_direct_transfer_gives_a_clear_callout",
           test_html__no_direct_transfer_gives_a_clear_callout },
         { "timeline_bins_by_day_month_or_year", test_html__timeline_bins_by_day_month_or_year },
+        { "diagram_draws_loops_and_the_undeclared_party",
+          test_html__diagram_draws_loops_and_the_undeclared_party },
+        { "diagram_omits_an_unused_undeclared_party",
+          test_html__diagram_omits_an_unused_undeclared_party },
+        { "stopped_and_truncated_audits_say_so", test_html__stopped_and_truncated_audits_say_so },
+        { "verdict_changes_are_listed_escaped", test_html__verdict_changes_are_listed_escaped },
+        { "timeline_counts_findings_without_time",
+          test_html__timeline_counts_findings_without_time },
         { "write_error_is_reported", test_html__write_error_is_reported },
         { "render_survives_allocation_failures", test_html__render_survives_allocation_failures },
         { "cli_writes_the_report_of_an_audit", test_html__cli_writes_the_report_of_an_audit },
