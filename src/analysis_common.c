@@ -328,10 +328,11 @@ int acc_check_invariant(acc_invariant_result *out, acc_result_mem *m, smt_enc *e
         goto done;
     }
     const smt_view_terms *t = &enc->vt[permit_view];
-    Z3_ast parts[3] = { t->assume[p->kind], t->permitted[p->kind],
+    Z3_ast parts[3] = { t->assume[p->kind], t->permitted_lit[p->kind],
                         smt_enc_not(enc, smt_enc_expr(enc, view, p->kind, p->expr)) };
     smt_answer ans;
-    st = smt_enc_check(enc, smt_enc_and(enc, 3, parts), p->kind, &ans, &pt, rules_true);
+    st = smt_enc_check_tracked(enc, smt_enc_and(enc, 3, parts), p->kind, (int)permit_view,
+                               &ans, &pt, rules_true);
     if (st != ACC_OK)
         goto done;
     if (ans == SMT_UNSAT) {

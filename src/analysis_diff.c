@@ -134,12 +134,53 @@ static Z3_ast box_formula(region *g, bool *masks)
 
 /* True when the box lies in R (box and U and not R is unsat); *answer says what the
  * solver said. */
+/* The fields and facts that box `masks` pins to one value (-1 elsewhere); facts must hold
+ * space->n_facts slots. Time is never pinned (its values are intervals). */
+static void box_pins(region *g, bool *masks, int32_t vals[ACC_FIELD_COUNT], int8_t *facts)
+{
+    memset(facts, -1, g->enc->space->n_facts + 1);
+    for (int f = 0; f < ACC_FIELD_COUNT; f++)
+        vals[f] = -1;
+    for (uint32_t di = 0; di < g->n_dims; di++) {
+        const dim *d = &g->dims[di];
+        bool *m = row(g, masks, di);
+        uint32_t hits = 0, last = 0;
+        for (uint32_t v = 0; v < d->n; v++)
+            if (m[v]) {
+                hits++;
+                last = v;
+            }
+        if (hits != 1 || d->field == ACC_FIELD_TIME)
+            continue;
+        if (d->field == ACC_FIELD_COUNT)
+            facts[d->fact] = (int8_t)last;
+        else
+            vals[d->field] = (int32_t)last;
+    }
+}
+
+/* `t` specialised to the box: the fields and facts it pins are substituted, so that most
+ * rule conditions fold to constants before the solver sees them. */
+static Z3_ast fix_to_box(region *g, bool *masks, Z3_ast t)
+{
+    int32_t vals[ACC_FIELD_COUNT];
+    int8_t *facts = acc_malloc(g->enc->space->n_facts + 1);
+    if (!facts)
+        return smt_enc_keep(g->enc, NULL);
+    box_pins(g, masks, vals, facts);
+    Z3_ast r = smt_enc_fix(g->enc, t, g->kind, vals, facts);
+    acc_free(facts);
+    return r;
+}
+
 static int box_inside(region *g, bool *masks, smt_answer *answer)
 {
-    size_t mark = smt_enc_mark(g->enc);
-    int st = smt_enc_check(g->enc, smt_enc_and2(g->enc, box_formula(g, masks), g->outside),
+    smt_enc *enc = g->enc;
+    size_t mark = smt_enc_mark(enc);
+    int st = smt_enc_check(enc, smt_enc_and2(enc, box_formula(g, masks),
+                                             fix_to_box(g, masks, g->outside)),
                            g->kind, answer, NULL, NULL);
-    smt_enc_release(g->enc, mark);
+    smt_enc_release(enc, mark);
     return st;
 }
 
@@ -257,37 +298,70 @@ static int class_fields(acc_diff_class *c, acc_result_mem *m, region *g)
     return ACC_OK;
 }
 
-/* Every permit rule of permit_view that permits some event of the class. */
+/*
+ * Every permit rule of permit_view that permits some event of the class. Rather than one
+ * query per rule, ask for an event of the class on which some rule not yet found holds,
+ * and take every rule that holds on it; each answer finds at least one rule.
+ */
 static int class_rules(acc_diff_class *c, acc_result_mem *m, region *g, const bool *rules_true,
                        size_t *unknown)
 {
     smt_enc *enc = g->enc;
     const acc_ruleset *rs = enc->space->views[g->permit_view].rs;
-    acc_vec refs;
-    acc_vec_init(&refs, sizeof(acc_rule_ref));
+    size_t base = (size_t)g->permit_view * enc->core_stride;
+    bool *found = acc_calloc(rs->n_rules + 1, sizeof *found);
+    bool *seen = acc_calloc((size_t)enc->core_stride * 2, sizeof *seen);
+    bool *skip = acc_calloc(rs->n_rules + 1, sizeof *skip);
+    Z3_ast *rest = acc_malloc((rs->n_rules + 1) * sizeof *rest);
+    int st = found && seen && skip && rest ? ACC_OK : ACC_ENOMEM;
     size_t mark = smt_enc_mark(enc);
-    Z3_ast in_class = smt_enc_and2(enc, box_formula(g, g->masks), g->inside);
-    int st = ACC_OK;
-    for (uint32_t i = 0; i < rs->n_rules && st == ACC_OK; i++) {
-        const acc_rule *r = &rs->rules[i];
-        if (r->kind != g->kind || r->forbid)
+    /* a rule whose condition the box folds to false permits nothing of it; one that
+     * folds to true permits all of it (the class is not empty: it holds its witness) */
+    for (uint32_t i = 0; st == ACC_OK && i < rs->n_rules; i++) {
+        if (rs->rules[i].kind != g->kind || rs->rules[i].forbid || (found[i] = rules_true[base + i]))
             continue;
-        bool holds = rules_true[(size_t)g->permit_view * enc->core_stride + i];
-        if (!holds) {
-            smt_answer ans;
-            st = smt_enc_check(enc, smt_enc_and2(enc, in_class, enc->vt[g->permit_view].rule[i]),
-                               g->kind, &ans, NULL, NULL);
-            holds = ans == SMT_SAT;
-            *unknown += ans == SMT_UNKNOWN;
-        }
-        acc_rule_ref ref;
-        if (st == ACC_OK && holds && ((st = acc_rule_ref_make(&ref, m, rs, i)) == ACC_OK))
-            st = acc_vec_push(&refs, &ref);
+        Z3_lbool v = Z3_get_bool_value(enc->ctx, fix_to_box(g, g->masks,
+                                                            enc->vt[g->permit_view].rule[i]));
+        found[i] = v == Z3_L_TRUE;
+        skip[i] = v == Z3_L_FALSE;
+    }
+    Z3_ast in_class = st == ACC_OK ? smt_enc_and2(enc, box_formula(g, g->masks),
+                                                  fix_to_box(g, g->masks, g->inside))
+                                   : NULL;
+    while (st == ACC_OK) {
+        unsigned n = 0;
+        for (uint32_t i = 0; i < rs->n_rules; i++)
+            if (rs->rules[i].kind == g->kind && !rs->rules[i].forbid && !found[i] && !skip[i])
+                rest[n++] = enc->vt[g->permit_view].rule[i];
+        if (n == 0)
+            break;
+        size_t inner = smt_enc_mark(enc);
+        smt_answer ans;
+        st = smt_enc_check(enc, smt_enc_and2(enc, in_class, smt_enc_or(enc, n, rest)), g->kind,
+                           &ans, NULL, seen);
+        smt_enc_release(enc, inner);
+        *unknown += st == ACC_OK && ans == SMT_UNKNOWN;
+        if (st != ACC_OK || ans != SMT_SAT)
+            break;
+        for (uint32_t i = 0; i < rs->n_rules; i++)
+            found[i] |= rs->rules[i].kind == g->kind && !rs->rules[i].forbid && seen[base + i];
     }
     smt_enc_release(enc, mark);
+    acc_vec refs;
+    acc_vec_init(&refs, sizeof(acc_rule_ref));
+    for (uint32_t i = 0; st == ACC_OK && i < rs->n_rules; i++) {
+        acc_rule_ref ref;
+        if (found[i] && rs->rules[i].kind == g->kind && !rs->rules[i].forbid &&
+            (st = acc_rule_ref_make(&ref, m, rs, i)) == ACC_OK)
+            st = acc_vec_push(&refs, &ref);
+    }
     bool ok = true;
     c->n_rules = refs.n;
     c->rules = acc_vec_adopt(&refs, m, &ok);
+    acc_free(found);
+    acc_free(seen);
+    acc_free(skip);
+    acc_free(rest);
     return st != ACC_OK ? st : ok ? ACC_OK : ACC_ENOMEM;
 }
 

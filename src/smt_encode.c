@@ -8,9 +8,11 @@
  *     parties, topics, levels and decisions constants of enumeration sorts; `item` is not
  *     encoded (no expression can read it);
  *   - each fact is a free Boolean;
- *   - each rule r is a Boolean literal with the tracked definition (= r cond_r), so that
- *     models say which rules hold and unsat cores name the rules a proof used;
- *   - permitted_K = dom_K and (or permit literals) and not (or forbid literals).
+ *   - permitted_K = dom_K and (or permit conditions) and not (or forbid conditions), where
+ *     dom_K says every enumerated field holds a value the rule set declares;
+ *   - for the invariant queries only, each rule of K also gets a literal tied to its
+ *     condition by a tracked implication (assert_tracked), so that unsat cores name the
+ *     rules a proof used without every other query paying for the tracking.
  * Level order is lowered to membership: `level < SECRET` is `level` in the set of
  * members ranked below SECRET in the view that wrote it.
  */
@@ -301,6 +303,8 @@ static int space_splits(smt_space *s)
             split_expr(&l, rs->rules[i].cond);
         for (uint32_t i = 0; i < rs->n_assumptions; i++)
             split_expr(&l, rs->assumptions[i].expr);
+        for (uint32_t i = 0; i < rs->n_invariants; i++)
+            split_expr(&l, rs->invariants[i].expr);
     }
     if (l.failed) {
         acc_free(l.v);
@@ -916,27 +920,42 @@ static void declare_vars(smt_enc *enc)
         enc->fact[i] = mk_const(enc, "fact.", enc->space->facts[i].name, Z3_mk_bool_sort(c));
 }
 
-/* Rule literals with their tracked definitions, and the per-kind terms of one view. */
+/* The disjunction of terms[i] for the rules of `kind` with forbid == `forbid`. */
+static Z3_ast rules_or(smt_enc *enc, const acc_ruleset *rs, const Z3_ast *terms, acc_kind kind,
+                       bool forbid, Z3_ast *args)
+{
+    unsigned n = 0;
+    for (uint32_t i = 0; i < rs->n_rules; i++)
+        if (rs->rules[i].kind == kind && rs->rules[i].forbid == forbid)
+            args[n++] = terms[i];
+    return smt_enc_or(enc, n, args);
+}
+
+/* dom and (or permits) and not (or forbids), over `terms` (conditions or literals). */
+static Z3_ast permitted_over(smt_enc *enc, const acc_ruleset *rs, const Z3_ast *terms,
+                             acc_kind kind, Z3_ast dom, Z3_ast *args)
+{
+    Z3_ast parts[3] = { dom, rules_or(enc, rs, terms, kind, false, args),
+                        smt_enc_not(enc, rules_or(enc, rs, terms, kind, true, args)) };
+    return smt_enc_and(enc, 3, parts);
+}
+
+/* Every rule's condition and literal, and the per-kind terms of one view. */
 static void define_view(smt_enc *enc, uint32_t vi)
 {
     const smt_view *v = &enc->space->views[vi];
     const acc_ruleset *rs = v->rs;
     smt_view_terms *t = &enc->vt[vi];
     Z3_context c = enc->ctx;
-    char prefix[32];
+    char prefix[32], tprefix[32];
     Z3_sort boolean = Z3_mk_bool_sort(c);
     snprintf(prefix, sizeof prefix, "rule.%s%s", v->tag, *v->tag ? "." : "");
-    char tprefix[32];
     snprintf(tprefix, sizeof tprefix, "track.%s%s", v->tag, *v->tag ? "." : "");
     for (uint32_t i = 0; i < rs->n_rules && enc->status == ACC_OK; i++) {
         const acc_rule *r = &rs->rules[i];
-        t->rule[i] = mk_const(enc, prefix, r->name, boolean);
+        t->rule[i] = enc_expr(enc, vi, r->kind, r->cond);
+        t->lit[i] = mk_const(enc, prefix, r->name, boolean);
         t->track[i] = mk_const(enc, tprefix, r->name, boolean);
-        Z3_ast def = smt_enc_keep(enc, Z3_mk_eq(c, t->rule[i], enc_expr(enc, vi, r->kind, r->cond)));
-        if (enc->status == ACC_OK) {
-            Z3_solver_assert_and_track(c, enc->solver, def, t->track[i]);
-            z3_failed(enc, "asserting a rule");
-        }
     }
     uint32_t cap = rs->n_rules + rs->n_assumptions + ACC_FIELD_COUNT + 1;
     Z3_ast *args = acc_malloc(cap * sizeof *args);
@@ -966,20 +985,35 @@ static void define_view(smt_enc *enc, uint32_t vi)
             acc_free(mask);
         }
         t->dom[k] = smt_enc_and(enc, n, args);
-        for (int forbid = 0; forbid < 2; forbid++) {
-            n = 0;
-            for (uint32_t i = 0; i < rs->n_rules; i++)
-                if (rs->rules[i].kind == (acc_kind)k && rs->rules[i].forbid == (bool)forbid)
-                    args[n++] = t->rule[i];
-            if (forbid)
-                t->forbid_any[k] = smt_enc_or(enc, n, args);
-            else
-                t->permit_any[k] = smt_enc_or(enc, n, args);
-        }
-        Z3_ast parts[3] = { t->dom[k], t->permit_any[k], smt_enc_not(enc, t->forbid_any[k]) };
-        t->permitted[k] = smt_enc_and(enc, 3, parts);
+        t->permit_any[k] = rules_or(enc, rs, t->rule, (acc_kind)k, false, args);
+        t->forbid_any[k] = rules_or(enc, rs, t->rule, (acc_kind)k, true, args);
+        t->permitted[k] = permitted_over(enc, rs, t->rule, (acc_kind)k, t->dom[k], args);
+        t->permitted_lit[k] = permitted_over(enc, rs, t->lit, (acc_kind)k, t->dom[k], args);
     }
     acc_free(args);
+}
+
+/*
+ * In the current scope, ties the literals of view v's rules of `kind` to their
+ * conditions, each tracked by its rule's tracker: a permit literal implies its condition,
+ * a forbid condition implies its literal. With permitted_lit this is exactly permitted,
+ * and an unsat core names the rules a proof used.
+ */
+static void assert_tracked(smt_enc *enc, uint32_t vi, acc_kind kind)
+{
+    const acc_ruleset *rs = enc->space->views[vi].rs;
+    const smt_view_terms *t = &enc->vt[vi];
+    for (uint32_t i = 0; i < rs->n_rules && enc->status == ACC_OK; i++) {
+        if (rs->rules[i].kind != kind)
+            continue;
+        Z3_ast a = rs->rules[i].forbid ? t->rule[i] : t->lit[i];
+        Z3_ast b = rs->rules[i].forbid ? t->lit[i] : t->rule[i];
+        Z3_ast imp = smt_enc_keep(enc, Z3_mk_implies(enc->ctx, a, b));
+        if (enc->status == ACC_OK) {
+            Z3_solver_assert_and_track(enc->ctx, enc->solver, imp, t->track[i]);
+            z3_failed(enc, "asserting a tracked rule");
+        }
+    }
 }
 
 int smt_enc_init(smt_enc *enc, const smt_space *space, unsigned timeout_ms)
@@ -1026,7 +1060,8 @@ int smt_enc_init(smt_enc *enc, const smt_space *space, unsigned timeout_ms)
     for (uint32_t v = 0; v < space->n_views; v++) {
         enc->vt[v].rule = acc_calloc(space->views[v].rs->n_rules + 1, sizeof(Z3_ast));
         enc->vt[v].track = acc_calloc(space->views[v].rs->n_rules + 1, sizeof(Z3_ast));
-        if (!enc->vt[v].rule || !enc->vt[v].track)
+        enc->vt[v].lit = acc_calloc(space->views[v].rs->n_rules + 1, sizeof(Z3_ast));
+        if (!enc->vt[v].rule || !enc->vt[v].track || !enc->vt[v].lit)
             enc_fail(enc, ACC_ENOMEM, "allocating the encoder");
     }
     if (!enc->core || !enc->fact)
@@ -1042,9 +1077,9 @@ int smt_enc_init(smt_enc *enc, const smt_space *space, unsigned timeout_ms)
 void smt_enc_fini(smt_enc *enc)
 {
     if (enc->ctx) {
-        smt_enc_release(enc, 0);
         if (enc->solver)
             Z3_solver_dec_ref(enc->ctx, enc->solver);
+        smt_enc_release(enc, 0);
         Z3_dec_ref(enc->ctx, enc->tru);
         Z3_dec_ref(enc->ctx, enc->fls);
         Z3_del_context(enc->ctx);
@@ -1057,6 +1092,7 @@ void smt_enc_fini(smt_enc *enc)
     for (int v = 0; v < 2; v++) {
         acc_free(enc->vt[v].rule);
         acc_free(enc->vt[v].track);
+        acc_free(enc->vt[v].lit);
     }
     memset(enc, 0, sizeof *enc);
 }
@@ -1150,6 +1186,12 @@ static void read_core(smt_enc *enc)
 int smt_enc_check(smt_enc *enc, Z3_ast query, acc_kind kind, smt_answer *answer,
                   smt_point *point, bool *rules_true)
 {
+    return smt_enc_check_tracked(enc, query, kind, -1, answer, point, rules_true);
+}
+
+int smt_enc_check_tracked(smt_enc *enc, Z3_ast query, acc_kind kind, int track_view,
+                          smt_answer *answer, smt_point *point, bool *rules_true)
+{
     *answer = SMT_UNKNOWN;
     if (enc->status != ACC_OK)
         return enc->status;
@@ -1157,8 +1199,10 @@ int smt_enc_check(smt_enc *enc, Z3_ast query, acc_kind kind, smt_answer *answer,
     Z3_solver_push(c, enc->solver);
     if (z3_failed(enc, "push"))
         return enc->status;
+    if (track_view >= 0)
+        assert_tracked(enc, (uint32_t)track_view, kind);
     Z3_solver_assert(c, enc->solver, query);
-    Z3_lbool r = z3_failed(enc, "assert") ? Z3_L_UNDEF : Z3_solver_check(c, enc->solver);
+    Z3_lbool r = enc->status != ACC_OK || z3_failed(enc, "assert") ? Z3_L_UNDEF : Z3_solver_check(c, enc->solver);
     if (enc->status == ACC_OK && !z3_failed(enc, "check")) {
         if (r == Z3_L_TRUE) {
             *answer = SMT_SAT;
@@ -1175,4 +1219,37 @@ int smt_enc_check(smt_enc *enc, Z3_ast query, acc_kind kind, smt_answer *answer,
     Z3_solver_pop(c, enc->solver, 1);
     z3_failed(enc, "pop");
     return enc->status;
+}
+
+Z3_ast smt_enc_fix(smt_enc *enc, Z3_ast t, acc_kind kind, const int32_t *vals, const int8_t *facts)
+{
+    Z3_ast from[ACC_FIELD_COUNT], to[ACC_FIELD_COUNT];
+    unsigned n = 0;
+    for (int f = 0; f < ACC_FIELD_COUNT; f++) {
+        int e = smt_enum_of_field((acc_field)f);
+        if (e >= 0 && enc->var[kind][f] && vals[f] >= 0) {
+            from[n] = enc->var[kind][f];
+            to[n++] = enc->member[e][vals[f]];
+        }
+    }
+    uint32_t nf = enc->space->n_facts, k = 0;
+    Z3_ast *ffrom = acc_malloc((nf + 1) * sizeof *ffrom), *fto = acc_malloc((nf + 1) * sizeof *fto);
+    if (!ffrom || !fto) {
+        acc_free(ffrom);
+        acc_free(fto);
+        return smt_enc_keep(enc, NULL);
+    }
+    for (uint32_t i = 0; i < nf; i++)
+        if (facts[i] >= 0) {
+            ffrom[k] = enc->fact[i];
+            fto[k++] = facts[i] ? enc->tru : enc->fls;
+        }
+    Z3_ast r = t;
+    if (n)
+        r = smt_enc_keep(enc, Z3_substitute(enc->ctx, r, n, from, to));
+    if (k)
+        r = smt_enc_keep(enc, Z3_substitute(enc->ctx, r, k, ffrom, fto));
+    acc_free(ffrom);
+    acc_free(fto);
+    return n || k ? smt_enc_keep(enc, Z3_simplify(enc->ctx, r)) : r;
 }

@@ -121,13 +121,15 @@ void smt_point_event(const smt_space *s, const smt_view *v, const smt_point *p, 
 
 /* Per-view terms of the encoding, for every kind. */
 typedef struct smt_view_terms {
-    Z3_ast *rule;                      /* per rule: its literal, defined as its condition */
-    Z3_ast *track;                     /* per rule: the tracking literal of the definition */
+    Z3_ast *rule;                      /* per rule: its condition */
+    Z3_ast *lit;                       /* per rule: its literal (tracked queries only) */
+    Z3_ast *track;                     /* per rule: the tracker of its literal's tie */
     Z3_ast assume[ACC_KIND_COUNT];     /* the kind's assumptions */
     Z3_ast dom[ACC_KIND_COUNT];        /* every enumerated field declared by the view */
     Z3_ast permit_any[ACC_KIND_COUNT]; /* some permit rule of the kind holds */
     Z3_ast forbid_any[ACC_KIND_COUNT]; /* some forbid rule holds */
     Z3_ast permitted[ACC_KIND_COUNT];  /* dom and permit_any and not forbid_any */
+    Z3_ast permitted_lit[ACC_KIND_COUNT]; /* the same over the literals (tracked queries) */
 } smt_view_terms;
 
 typedef struct smt_enc {
@@ -152,8 +154,7 @@ typedef struct smt_enc {
 /*
  * Creates the Z3 context (reference counted, with an error handler that records and
  * returns) and solver with `timeout_ms` (0: none), declares the space's sorts, event
- * variables and facts, and asserts each view's rule definitions (tracked) and the time
- * bounds. Returns ACC_OK, ACC_ENOMEM or ACC_ESOLVER (message in enc->error). On failure
+ * variables and facts, builds each view's terms, and asserts the time bounds. Returns ACC_OK, ACC_ENOMEM or ACC_ESOLVER (message in enc->error). On failure
  * the encoder is still safe to pass to smt_enc_fini.
  */
 int smt_enc_init(smt_enc *enc, const smt_space *space, unsigned timeout_ms);
@@ -176,6 +177,14 @@ Z3_ast smt_enc_member(smt_enc *enc, acc_kind kind, acc_field field, const bool *
 /* time of kind lies in [lo, hi]. */
 Z3_ast smt_enc_time_range(smt_enc *enc, acc_kind kind, int64_t lo, int64_t hi);
 
+/*
+ * t with the variables of `kind` fixed and simplified: vals[f] >= 0 fixes enumerated field
+ * f to that domain member, facts[i] >= 0 fixes fact variable i to false (0) or true (1).
+ * Used to shrink a query to the part of it that a box leaves open.
+ */
+Z3_ast smt_enc_fix(smt_enc *enc, Z3_ast t, acc_kind kind, const int32_t *vals,
+                   const int8_t *facts);
+
 /* The result of a query. */
 typedef enum smt_answer { SMT_SAT, SMT_UNSAT, SMT_UNKNOWN } smt_answer;
 
@@ -188,6 +197,14 @@ typedef enum smt_answer { SMT_SAT, SMT_UNSAT, SMT_UNKNOWN } smt_answer;
  */
 int smt_enc_check(smt_enc *enc, Z3_ast query, acc_kind kind, smt_answer *answer,
                   smt_point *point, bool *rules_true);
+
+/*
+ * As smt_enc_check, with the rules of `kind` in view `track_view` tied to their literals
+ * by tracked implications in the query's scope (the query should use permitted_lit), so
+ * that on SMT_UNSAT enc->core names the rules the proof used. track_view -1: none.
+ */
+int smt_enc_check_tracked(smt_enc *enc, Z3_ast query, acc_kind kind, int track_view,
+                          smt_answer *answer, smt_point *point, bool *rules_true);
 
 /* The start and end of elementary time interval i of the space. */
 void smt_space_interval(const smt_space *s, uint32_t i, int64_t *lo, int64_t *hi);
