@@ -575,17 +575,24 @@ static void test_html__timeline_bins_by_day_month_or_year(void)
     }
 }
 
-/* A hostile log's self-transfer and undeclared party: drawn, with finite coordinates. */
-static void test_html__diagram_draws_loops_and_the_undeclared_party(void)
+/* A flow of the three TISA parties and the undeclared one. */
+static acc_flow hand_flow_undeclared(acc_flow_edge *edges, size_t n_edges)
 {
     static acc_flow_party parties[] = { { "KR", "Republic of Korea", true },
                                         { "JP", "Japan", true },
                                         { "US", "United States", true },
                                         { "(undeclared)", NULL, false } };
-    acc_flow_edge edges[] = { { 0, 0, 1, 1, 0 }, { 3, 2, 4, 0, 4 } };
-    acc_flow flow = hand_flow(edges, 2, NULL, 0);
+    acc_flow flow = hand_flow(edges, n_edges, NULL, 0);
     flow.parties = parties;
     flow.n_parties = 4;
+    return flow;
+}
+
+/* A hostile log's self-transfer and undeclared party: drawn, with finite coordinates. */
+static void test_html__diagram_draws_loops_and_the_undeclared_party(void)
+{
+    acc_flow_edge edges[] = { { 0, 0, 1, 1, 0 }, { 3, 2, 4, 0, 4 } };
+    acc_flow flow = hand_flow_undeclared(edges, 2);
     acc_audit_result r = hand_result(NULL, 0);
     int status = -1;
     char *page = render(&r, &flow, &status);
@@ -608,14 +615,8 @@ static void test_html__diagram_draws_loops_and_the_undeclared_party(void)
 /* The undeclared party is left out of the drawing when no transfer reached it. */
 static void test_html__diagram_omits_an_unused_undeclared_party(void)
 {
-    static acc_flow_party parties[] = { { "KR", "Republic of Korea", true },
-                                        { "JP", "Japan", true },
-                                        { "US", "United States", true },
-                                        { "(undeclared)", NULL, false } };
     acc_flow_edge edges[] = { { 0, 2, 1, 0, 0 } };
-    acc_flow flow = hand_flow(edges, 1, NULL, 0);
-    flow.parties = parties;
-    flow.n_parties = 4;
+    acc_flow flow = hand_flow_undeclared(edges, 1);
     acc_audit_result r = hand_result(NULL, 0);
     int status = -1;
     char *page = render(&r, &flow, &status);
