@@ -70,6 +70,8 @@ void acc_canon_sort(acc_canon_attr *attrs, size_t n);
 typedef struct acc_chain {
     void *md_ctx;              /* EVP_MD_CTX */
     void *md;                  /* EVP_MD (fetched SHA-256) */
+    void *buf;                 /* the bytes hashed for one entry, assembled */
+    size_t buf_cap;
 } acc_chain;
 
 /* Returns ACC_OK or ACC_ENOMEM (libcrypto could not provide SHA-256). */
