@@ -161,6 +161,8 @@ static void print_header(printer *p, const char *what)
     fprintf(p->out, "; accord %s: SMT-LIB2 encoding of the analyses (accord smt)\n", what);
     fputs("; Every query below is (push 1) (assert (! Q :named qN)) (check-sat) (pop 1);\n"
           "; the comment above each one names it and says how its answer reads.\n"
+          "; Re-check with: z3 -smt2 FILE   or   cvc5 --lang smt2 --incremental FILE\n"
+          "; (cvc5 1.0 accepts push/pop and several check-sat only in incremental mode).\n"
           "; Facts are free Booleans: the analyses do not model the log's history.\n"
           "(set-logic ALL)\n", p->out);
     const smt_space *s = p->s;
