@@ -103,6 +103,11 @@ static const struct {
 "\n"
 "Options: -o FILE\n"
 "Exit: 0 written; 2 unusable rules.\n" },
+    { "help",
+"usage: accord help [COMMAND]\n"
+"\n"
+"Shows the help of COMMAND (lint, check, diff, audit, smt), as 'accord COMMAND --help'\n"
+"does, or the general help. The manual page is 'man accord'.\n" },
 };
 
 bool cli_print_help(FILE *fp, const char *command)
