@@ -835,14 +835,19 @@ static void write_edge_table(FILE *out, const acc_flow *flow)
 }
 
 /* The call-out on direct exchanges between the watched pair, when the rules declare it. */
-static void write_callout(FILE *out, const acc_flow *flow)
+static bool watched_pair_declared(const acc_flow *flow)
 {
     bool declared[2] = { false, false };
     for (size_t i = 0; i < flow->n_parties; i++)
         for (int k = 0; k < 2; k++)
             declared[k] |= flow->parties[i].declared &&
                            strcmp(flow->parties[i].name, WATCHED_PAIR[k]) == 0;
-    if (!declared[0] || !declared[1])
+    return declared[0] && declared[1];
+}
+
+static void write_callout(FILE *out, const acc_flow *flow)
+{
+    if (!watched_pair_declared(flow))
         return;
     uint64_t transfers = 0, violations = 0;
     for (size_t i = 0; i < flow->n_edges; i++)
@@ -899,9 +904,11 @@ static int write_flow(FILE *out, const acc_flow *flow)
     acc_free(layout.volume);
     fputs("<div class=\"legend\"><span><i style=\"background:#8a96a8\"></i>clean</span>"
           "<span><i style=\"background:#c62828\"></i>breaks a rule</span>"
-          "<span><i style=\"background:#d08a00\"></i>integrity or format errors</span>"
-          "<span><i style=\"background:#c62828;opacity:.25;height:10px\"></i>direct "
-          "KR&ndash;JP</span></div>\n</div><div>\n", out);
+          "<span><i style=\"background:#d08a00\"></i>integrity or format errors</span>", out);
+    if (watched_pair_declared(flow))
+        fprintf(out, "<span><i style=\"background:#c62828;opacity:.25;height:10px\"></i>direct "
+                     "%s&ndash;%s</span>", WATCHED_PAIR[0], WATCHED_PAIR[1]);
+    fputs("</div>\n</div><div>\n", out);
     write_callout(out, flow);
     write_edge_table(out, flow);
     fputs("<p class=\"note\" id=\"flow-counts\">", out);

@@ -538,6 +538,25 @@ static void test_html__no_direct_transfer_gives_a_clear_callout(void)
     free(page);
 }
 
+/* Rules without KR and JP: nothing to call out, and the legend does not mention them. */
+static void test_html__no_callout_when_the_pair_is_not_declared(void)
+{
+    static acc_flow_party parties[] = { { "FR", NULL, true }, { "DE", NULL, true } };
+    acc_flow_edge edges[] = { { 0, 1, 4, 0, 0 } };
+    acc_flow flow = hand_flow(edges, 1, NULL, 0);
+    flow.parties = parties;
+    flow.n_parties = 2;
+    acc_audit_result r = hand_result(NULL, 0);
+    int status = -1;
+    char *page = render(&r, &flow, &status);
+    CU_ASSERT_EQUAL(status, ACC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(page);
+    CU_ASSERT_EQUAL(count_of(page, "direct-exchange"), 0);
+    CU_ASSERT_EQUAL(count_of(page, "KR"), 0);
+    ASSERT_HAS(page, "<g class=\"edge clean\" data-from=\"FR\" data-to=\"DE\" ");
+    free(page);
+}
+
 /* The timeline's unit follows the period: days, months, then years. */
 static void test_html__timeline_bins_by_day_month_or_year(void)
 {
@@ -812,6 +831,8 @@ int main(void)
           test_html__diagram_marks_violations_and_the_direct_pair },
         { "no_direct_transfer_gives_a_clear_callout",
           test_html__no_direct_transfer_gives_a_clear_callout },
+        { "no_callout_when_the_pair_is_not_declared",
+          test_html__no_callout_when_the_pair_is_not_declared },
         { "timeline_bins_by_day_month_or_year", test_html__timeline_bins_by_day_month_or_year },
         { "diagram_draws_loops_and_the_undeclared_party",
           test_html__diagram_draws_loops_and_the_undeclared_party },
