@@ -1183,31 +1183,28 @@ static void on_start(void *payload, acc_xml_reader *r, const acc_xml_start *el)
         a->skip_depth = 2;
         return;
     }
-    /* depth 3: inside an entry. */
-    unsigned line = a->entry.line, column = a->entry.column;
-    a->entry.line = el->line;
-    a->entry.column = el->column;
+    /* depth 3: inside an entry. Findings carry the entry's location (exchange-log.md);
+       the message says where the child is. */
     msg_reset(a);
     if (in_ns && el->name == a->note_name) {
         if (a->entry.notes++ > 0) {
-            msg_add(a, "<%s> has more than one <note>", acc_kind_name(a->entry.kind));
+            msg_add(a, "<%s> has more than one <note> (line %u)", acc_kind_name(a->entry.kind),
+                    el->line);
             entry_finding(a, ACC_FINDING_SCHEMA, NULL);
         }
         for (unsigned i = 0; i < el->n_attrs; i++) {
             acc_xml_attr at = acc_xml_start_attr(el, i);
             msg_reset(a);
-            msg_add(a, "unexpected attribute '%s%s%s' on <note>", at.prefix ? at.prefix : "",
-                    at.prefix ? ":" : "", at.name);
+            msg_add(a, "unexpected attribute '%s%s%s' on <note> (line %u)",
+                    at.prefix ? at.prefix : "", at.prefix ? ":" : "", at.name, el->line);
             entry_finding(a, ACC_FINDING_SCHEMA, NULL);
         }
     } else {
-        msg_add(a, "unexpected element <%s%s%s> in <%s>; only one <note> is allowed",
+        msg_add(a, "unexpected element <%s%s%s> in <%s> (line %u); only one <note> is allowed",
                 el->prefix ? el->prefix : "", el->prefix ? ":" : "", el->name,
-                acc_kind_name(a->entry.kind));
+                acc_kind_name(a->entry.kind), el->line);
         entry_finding(a, ACC_FINDING_SCHEMA, NULL);
     }
-    a->entry.line = line;
-    a->entry.column = column;
     a->skip_depth = 3;
 }
 
@@ -1236,12 +1233,30 @@ static void on_text(void *payload, acc_xml_reader *r, unsigned depth, const char
         return;
     if ((depth != 1 && depth != 2) || blank(s, n))
         return;
+    /* The reader stands at the end of the text: go back to its first non-blank line. */
     unsigned line, column;
     acc_xml_reader_position(r, &line, &column);
+    size_t first = 0;
+    while (first < n && blank(s + first, 1))
+        first++;
+    bool nl_after = false;
+    for (size_t i = first; i < n && line > 1; i++)
+        if (s[i] == '\n') {
+            line--;
+            nl_after = true;
+        }
+    size_t nl = first;
+    while (nl > 0 && s[nl - 1] != '\n')
+        nl--;
+    if (nl > 0)
+        column = (unsigned)(first - nl) + 1;
+    else if (!nl_after && column > n - first)
+        column -= (unsigned)(n - first);
     if (depth == 2 && a->entry.active && !a->entry.text_reported) {
         a->entry.text_reported = true;
         msg_reset(a);
-        msg_add(a, "text in <%s> outside a <note>", acc_kind_name(a->entry.kind));
+        msg_add(a, "text in <%s> outside a <note> (line %u)", acc_kind_name(a->entry.kind),
+                line);
         entry_finding(a, ACC_FINDING_SCHEMA, NULL);
     } else if (depth == 1 && !a->root_text_reported) {
         a->root_text_reported = true;

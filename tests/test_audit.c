@@ -147,21 +147,36 @@ static void test_audit__schema_for_children_and_text_at_their_place(void)
         "  <remark>ignored <request/></remark>\n"
         "  <request seq=\"2\" id=\"R-2\" time=\"2015-01-05T10:00:00Z\" from=\"KR\" to=\"US\" "
         "topic=\"nk-missile\"><note a=\"b\">text <b>bold</b></note></request>\n");
-    ASSERT_FINDINGS(r, "schema 5:5 seq=1 id=R-1 rule=-\n"
-                       "schema 6:5 seq=1 id=R-1 rule=-\n"
+    /* Findings of an entry's children carry the entry's location; the message the
+       child's line. */
+    ASSERT_FINDINGS(r, "schema 2:3 seq=1 id=R-1 rule=-\n"
+                       "schema 2:3 seq=1 id=R-1 rule=-\n"
                        "schema 2:3 seq=1 id=R-1 rule=-\n"
                        "schema 9:3 seq=- id=- rule=-\n"
-                       "schema 10:94 seq=2 id=R-2 rule=-\n");
-    CU_ASSERT_STRING_EQUAL(r->findings[0].message, "<request> has more than one <note>");
+                       "schema 10:3 seq=2 id=R-2 rule=-\n");
+    CU_ASSERT_STRING_EQUAL(r->findings[0].message, "<request> has more than one <note> (line 5)");
     CU_ASSERT_STRING_EQUAL(r->findings[1].message,
-                           "unexpected element <extra> in <request>; only one <note> is allowed");
-    CU_ASSERT_STRING_EQUAL(r->findings[2].message, "text in <request> outside a <note>");
+                           "unexpected element <extra> in <request> (line 6); only one <note> "
+                           "is allowed");
+    CU_ASSERT_STRING_EQUAL(r->findings[2].message, "text in <request> outside a <note> (line 7)");
     CU_ASSERT_STRING_EQUAL(r->findings[3].message,
                            "unexpected element <remark> in <exchange-log> (ignored)");
-    CU_ASSERT_STRING_EQUAL(r->findings[4].message, "unexpected attribute 'a' on <note>");
+    CU_ASSERT_STRING_EQUAL(r->findings[4].message, "unexpected attribute 'a' on <note> (line 10)");
     CU_ASSERT_EQUAL(r->entries, 2);
     CU_ASSERT_EQUAL(r->judged, 2);
     CU_ASSERT_EQUAL(r->permitted, 2);
+    acc_audit_result_free(r);
+}
+
+static void test_audit__text_in_the_root_is_located_at_its_first_character(void)
+{
+    acc_audit_result *r = audit_body("\n    stray\n  words\n  ");
+    ASSERT_FINDINGS(r, "schema 3:5 seq=- id=- rule=-\n");
+    CU_ASSERT_STRING_EQUAL(r->findings[0].message,
+                           "text directly in <exchange-log> (only entries belong there)");
+    acc_audit_result_free(r);
+    r = audit_text(LOG_HEAD "xx<!-- -->yy\n" LOG_END);
+    ASSERT_FINDINGS(r, "schema 2:1 seq=- id=- rule=-\n");
     acc_audit_result_free(r);
 }
 
@@ -1086,6 +1101,7 @@ int main(void)
         { "schema_for_bad_values_is_exact", test_audit__schema_for_bad_values_is_exact },
         { "schema_extra_attribute_still_judges_the_entry", test_audit__schema_extra_attribute_still_judges_the_entry },
         { "schema_for_children_and_text_at_their_place", test_audit__schema_for_children_and_text_at_their_place },
+        { "text_in_the_root_is_located_at_its_first_character", test_audit__text_in_the_root_is_located_at_its_first_character },
         { "unknown_value_names_type_attribute_and_rules", test_audit__unknown_value_names_type_attribute_and_rules },
         { "values_are_taken_as_written", test_audit__values_are_taken_as_written },
         { "duplicate_id_across_kinds", test_audit__duplicate_id_across_kinds },
