@@ -8,6 +8,8 @@
 
 #include "alloc.h"
 
+#include <unistd.h>
+
 static const char req_jp[] =
     "  <request seq=\"1\" id=\"R-1\" time=\"2015-01-05T09:00:00Z\" from=\"JP\" to=\"US\" "
     "topic=\"nk-missile\"/>\n";
@@ -1090,6 +1092,53 @@ static void test_audit__schema_valid_samples_validate_with_xmllint(void)
     CU_ASSERT_NOT_EQUAL(system(cmd), 0);
 }
 
+/* Entries the format accepts or not: the audit's schema findings and the XSD agree. */
+static void test_audit__schema_findings_agree_with_the_xsd(void)
+{
+    static const struct { const char *entry; bool valid; } cases[] = {
+        { "<request seq=\"1\" id=\"R\" time=\"2015-01-05T09:00:00Z\" from=\"JP\" to=\"US\" topic=\"nk-missile\"/>", true },
+        { "<request seq=\"1\" id=\"R\" time=\"2015-01-05T09:00:00Z\" from=\"CN\" to=\"US\" topic=\"x\"/>", true },
+        { "<request seq=\"01\" id=\"R\" time=\"2015-01-05T09:00:00Z\" from=\"JP\" to=\"US\" topic=\"nk-missile\"/>", false },
+        { "<request seq=\"9223372036854775808\" id=\"R\" time=\"2015-01-05T09:00:00Z\" from=\"JP\" to=\"US\" topic=\"nk-missile\"/>", false },
+        { "<request seq=\"1\" id=\"\" time=\"2015-01-05T09:00:00Z\" from=\"JP\" to=\"US\" topic=\"nk-missile\"/>", false },
+        { "<request seq=\"1\" id=\"R\" time=\"2015-02-29T09:00:00Z\" from=\"JP\" to=\"US\" topic=\"nk-missile\"/>", false },
+        { "<request seq=\"1\" id=\"R\" time=\"2016-02-29T24:00:00Z\" from=\"JP\" to=\"US\" topic=\"nk-missile\"/>", false },
+        { "<request seq=\"1\" id=\"R\" time=\"2016-02-29T23:59:59Z\" from=\"JP\" to=\"US\" topic=\"nk-missile\"/>", true },
+        { "<request seq=\"1\" id=\"R\" time=\"2015-01-05T09:00:00Z\" from=\"JP\" to=\"US\"/>", false },
+        { "<request seq=\"1\" id=\"R\" time=\"2015-01-05T09:00:00Z\" from=\"JP\" to=\"US\" topic=\"nk-missile\" item=\"I\"/>", false },
+        { "<approval seq=\"1\" id=\"A\" time=\"2015-01-05T09:00:00Z\" from=\"KR\" to=\"JP\" item=\"\" decision=\"revoked\"/>", true },
+        { "<approval seq=\"1\" id=\"A\" time=\"2015-01-05T09:00:00Z\" from=\"KR\" to=\"JP\" item=\"I\" decision=\"maybe\"/>", false },
+        { "<transfer seq=\"1\" id=\"T\" time=\"2015-01-05T09:00:00Z\" from=\"KR\" to=\"US\" item=\"I\" originator=\"KR\" topic=\"nk-missile\" level=\"SECRET\" request=\"\" approval=\"A\"/>", true },
+        { "<transfer seq=\"1\" id=\"T\" time=\"2015-01-05T09:00:00Z\" from=\"KR\" to=\"US\" item=\"I\" originator=\"KR\" topic=\"nk-missile\" level=\"SECRET\"><note>n</note></transfer>", true },
+        { "<transfer seq=\"1\" id=\"T\" time=\"2015-01-05T09:00:00Z\" from=\"KR\" to=\"US\" item=\"I\" originator=\"KR\" topic=\"nk-missile\" level=\"SECRET\"><note>n</note><note>m</note></transfer>", false },
+        { "<remark/>", false },
+    };
+    char path[64], cmd[8192], log[2048];
+    snprintf(path, sizeof path, "/tmp/accord-xsd-%d.xml", (int)getpid());
+    int disagree = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(log, sizeof log, "%s  %s\n%s", LOG_HEAD, cases[i].entry, LOG_END);
+        FILE *f = fopen(path, "w");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        fputs(log, f);
+        fclose(f);
+        snprintf(cmd, sizeof cmd, "xmllint --noout --schema '%s/logs/exchange-log.xsd' '%s' "
+                 ">/dev/null 2>&1", test_source_dir(), path);
+        bool xsd_ok = system(cmd) == 0;
+        acc_audit_result *r = audit_text(log);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+        bool audit_ok = r->by_code[ACC_FINDING_SCHEMA] == 0;
+        if (xsd_ok != cases[i].valid || audit_ok != cases[i].valid) {
+            fprintf(stderr, "\ncase %zu: xsd %d audit %d expected %d\n", i, xsd_ok, audit_ok,
+                    cases[i].valid);
+            disagree++;
+        }
+        acc_audit_result_free(r);
+    }
+    unlink(path);
+    CU_ASSERT_EQUAL(disagree, 0);
+}
+
 int main(void)
 {
     static const test_case tests[] = {
@@ -1138,6 +1187,7 @@ int main(void)
         { "findings_sample_shows_every_code_but_malformed", test_audit__findings_sample_shows_every_code_but_malformed },
         { "malformed_sample_stops_at_the_broken_tag", test_audit__malformed_sample_stops_at_the_broken_tag },
         { "schema_valid_samples_validate_with_xmllint", test_audit__schema_valid_samples_validate_with_xmllint },
+        { "schema_findings_agree_with_the_xsd", test_audit__schema_findings_agree_with_the_xsd },
         { NULL, NULL } };
     return test_run_suite("audit", tests);
 }
