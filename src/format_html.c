@@ -999,14 +999,16 @@ static void timeline_label(FILE *out, const timeline *tl, size_t i)
     }
 }
 
-/* 1, 2, 5, 10, 20, 50... : the smallest such value >= v. */
+/* The top of the y axis: the smallest of 1, 2, 4, 6, 8, 10, 20, 40... that is >= v, so
+ * that the quarter lines fall on round values and the bars fill most of the height. */
 static uint64_t nice_ceiling(uint64_t v)
 {
     uint64_t base = 1;
     for (;;) {
-        if (v <= base) return base;
-        if (v <= 2 * base) return 2 * base;
-        if (v <= 5 * base) return 5 * base;
+        static const uint64_t steps[] = { 1, 2, 4, 6, 8 };
+        for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+            if (v <= steps[i] * base)
+                return steps[i] * base;
         base *= 10;
     }
 }
@@ -1028,9 +1030,9 @@ static void write_timeline_svg(FILE *out, const timeline *tl)
     uint64_t top = nice_ceiling(max);
     double pw = TL_W - TL_LEFT - TL_RIGHT, ph = TL_H - TL_TOP - TL_BOTTOM;
     double bw = pw / (double)tl->n, gap = bw > 4 ? (bw > 12 ? 2.0 : 1.0) : 0.0;
-    fprintf(out, "<svg id=\"timeline\" data-unit=\"%s\" data-bins=\"%zu\" viewBox=\"0 0 %.0f "
-                 "%.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" aria-label=\"Findings "
-                 "per %s\" xmlns=\"http://www.w3.org/2000/svg\">\n",
+    fprintf(out, "<svg id=\"timeline\" style=\"width:100%%\" data-unit=\"%s\" data-bins=\"%zu\" "
+                 "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
+                 "aria-label=\"Findings per %s\" xmlns=\"http://www.w3.org/2000/svg\">\n",
             unit_names[tl->unit], tl->n, TL_W, TL_H, TL_W, TL_H, unit_names[tl->unit]);
     fputs("<style>.grid{stroke:#e3e7ee}.axis{stroke:#9aa4b2}.tick{font-size:11.5px;"
           "fill:#5f6b7c}.b-err{fill:#d84343}.b-warn{fill:#f0a830}</style>\n", out);
