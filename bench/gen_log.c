@@ -3,7 +3,7 @@
  *
  *   gen_log [-n ENTRIES] [--seed N] [--rate P] [--codes CODE,...] [--chain] [--assume]
  *           [--truncate] [--no-wrap] [--notes N] [--flows N] [--first-seq N]
- *           [-o LOG] [--truth FILE] [--stats]
+ *           [--items N] [-o LOG] [--truth FILE] [--stats]
  *
  * Writes the log to LOG (default stdout) and the ground truth to FILE; --stats prints
  * what was written ("entries 1000000", "bytes ...", "fact_keys ...", one per line) to
@@ -21,7 +21,8 @@ static int usage(const char *why)
     fprintf(stderr, "gen_log: %s\n"
             "usage: gen_log [-n ENTRIES] [--seed N] [--rate P] [--codes CODE,...] [--chain]\n"
             "               [--assume] [--truncate] [--no-wrap] [--notes N] [--flows N]\n"
-            "               [--first-seq N] [-o LOG] [--truth FILE] [--stats]\n", why);
+            "               [--first-seq N] [--items N] [-o LOG] [--truth FILE] [--stats]\n",
+            why);
     return 2;
 }
 
@@ -80,6 +81,8 @@ int main(int argc, char **argv)
             opt.notes = (unsigned)n, i++;
         } else if (strcmp(a, "--flows") == 0 && number(v, &n) && n > 0 && n < 1000000) {
             opt.open_flows = (unsigned)n, i++;
+        } else if (strcmp(a, "--items") == 0 && number(v, &n) && n > 0 && n < 100000000) {
+            opt.items = (uint32_t)n, i++;
         } else if (strcmp(a, "--first-seq") == 0 && number(v, &n) && n > 0) {
             opt.first_seq = n, i++;
         } else if (strcmp(a, "--rate") == 0) {

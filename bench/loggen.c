@@ -229,6 +229,7 @@ typedef struct gen {
     uint32_t enabled[LOGGEN_CODE_COUNT];
     uint32_t n_enabled;
     bool requested[3][4];          /* requested-index keys seen: (from, topic) */
+    bool *keys_seen;               /* with opt->items: received and approved keys seen */
     char expect[8][64];            /* findings of the entry being written */
     int n_expect;
 } gen;
@@ -373,8 +374,8 @@ static void flow_start(gen *g, flow *f)
     f->topic = (int)below(&g->r, 2);
     f->level = (int)below(&g->r, 4);
     uint32_t fate = below(&g->r, 100);
-    f->denied = fate < 8;
-    f->revoked = fate >= 8 && fate < 11;
+    f->denied = fate < 8 && !g->opt->items;
+    f->revoked = fate >= 8 && fate < 11 && !g->opt->items;
     g->st.flows++;
 }
 
@@ -400,11 +401,25 @@ static void flow_edits(gen *g, entry *e)
 }
 
 /* Writes the next entry of flow f; returns false when the flow is finished. */
+/* Counts the received (0) or approved (1) key of flow f's item when it is new. */
+static void count_item_key(gen *g, const flow *f, int which)
+{
+    if (!g->opt->items) {
+        g->st.fact_keys++;             /* every flow has its own item */
+        return;
+    }
+    bool *seen = &g->keys_seen[((size_t)which * 2 + (size_t)f->originator) * g->opt->items +
+                               f->no % g->opt->items];
+    g->st.fact_keys += !*seen;
+    *seen = true;
+}
+
 static bool flow_step(gen *g, flow *f)
 {
     entry e;
     char item[VALUE_CAP];
-    snprintf(item, sizeof item, "I-%llu", (unsigned long long)f->no);
+    snprintf(item, sizeof item, "I-%llu",
+             (unsigned long long)(g->opt->items ? f->no % g->opt->items : f->no));
     switch (f->step++) {
     case 0:
         base_entry(g, &e, K_REQUEST);
@@ -423,7 +438,7 @@ static bool flow_step(gen *g, flow *f)
         set(&e, A_ORIGINATOR, parties[f->originator]);
         set(&e, A_TOPIC, topics_in[f->topic]);
         set(&e, A_LEVEL, levels[f->level]);
-        g->st.fact_keys++;             /* received: (originator, item) */
+        count_item_key(g, f, 0);       /* received: (originator, item) */
         break;
     case 2:
         base_entry(g, &e, K_APPROVAL);
@@ -432,7 +447,7 @@ static bool flow_step(gen *g, flow *f)
         set(&e, A_ITEM, item);
         set(&e, A_DECISION, f->denied ? "denied" : "granted");
         f->approval_seq = g->seq + g->seq_skip;
-        g->st.fact_keys++;             /* approved: (originator, recipient, item) */
+        count_item_key(g, f, 1);       /* approved: (originator, recipient, item) */
         if (f->denied)
             f->step = 5;
         else if (f->revoked)
@@ -639,8 +654,9 @@ int loggen_write(const loggen_options *opt, FILE *log, FILE *truth, loggen_stats
     g.log.buf = malloc(OUT_CAP);
     g.flows = calloc(g.n_flows, sizeof *g.flows);
     g.md = EVP_MD_CTX_new();
+    g.keys_seen = opt->items ? calloc(4 * (size_t)opt->items, sizeof *g.keys_seen) : NULL;
     int status = -1;
-    if (!g.log.buf || !g.flows || !g.md)
+    if (!g.log.buf || !g.flows || !g.md || (opt->items && !g.keys_seen))
         goto done;
     enable_codes(&g);
     memset(g.prev, '0', 64);
@@ -710,6 +726,7 @@ done:
     if (stats)
         *stats = g.st;
     EVP_MD_CTX_free(g.md);
+    free(g.keys_seen);
     free(g.flows);
     free(g.log.buf);
     return status;

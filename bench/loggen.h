@@ -56,6 +56,9 @@ typedef struct loggen_options {
     unsigned notes;         /* one entry in `notes` carries a <note> (0: none) */
     unsigned open_flows;    /* flows in progress at once (0: 64) */
     uint64_t first_seq;     /* seq of the first entry (0: 1) */
+    uint32_t items;         /* 0: every flow has an item of its own; else items are reused
+                               ("I-" flow number mod `items`) and every approval is a grant,
+                               so that the facts index stays small (memory benchmarks) */
 } loggen_options;
 
 /* Defaults: seed 1, 1000 entries, rate 0, every applicable code, wrapped tags, a note on
