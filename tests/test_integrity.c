@@ -90,6 +90,24 @@ static void test_integrity__canonical_order_is_bytewise_on_qualified_names(void)
     acc_chain_fini(&c);
 }
 
+static void test_integrity__many_attributes_sort_like_few(void)
+{
+    /* 200 names: the qsort path must give the same bytewise order. */
+    static char names[200][8];
+    acc_canon_attr a[200];
+    for (int i = 0; i < 200; i++) {
+        snprintf(names[i], sizeof names[i], "a%03d", (i * 37) % 200);
+        a[i] = (acc_canon_attr){ NULL, names[i], "v", 1 };
+    }
+    acc_canon_sort(a, 200);
+    int sorted = 1;
+    for (int i = 1; i < 200; i++)
+        sorted &= strcmp(a[i - 1].name, a[i].name) < 0;
+    CU_ASSERT_TRUE(sorted);
+    CU_ASSERT_STRING_EQUAL(a[0].name, "a000");
+    CU_ASSERT_STRING_EQUAL(a[199].name, "a199");
+}
+
 static void test_integrity__chain_link_matches_the_spec_formula(void)
 {
     acc_canon_attr a[] = {
@@ -130,6 +148,7 @@ int main(void)
         { "id_set_stays_within_16_bytes_per_id", test_integrity__id_set_stays_within_16_bytes_per_id },
         { "seq_is_a_positive_integer_as_written", test_integrity__seq_is_a_positive_integer_as_written },
         { "canonical_order_is_bytewise_on_qualified_names", test_integrity__canonical_order_is_bytewise_on_qualified_names },
+        { "many_attributes_sort_like_few", test_integrity__many_attributes_sort_like_few },
         { "chain_link_matches_the_spec_formula", test_integrity__chain_link_matches_the_spec_formula },
         { "digest_format_is_64_lowercase_hex", test_integrity__digest_format_is_64_lowercase_hex },
         { NULL, NULL } };
