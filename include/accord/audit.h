@@ -181,8 +181,9 @@ typedef struct acc_audit_result {
     acc_chain_status chain;
     bool chain_head_checked;        /* --chain-head given and the audit was complete */
     bool chain_head_matched;
-    char last_digest[65];           /* last entry's digest (recorded or recomputed); ""
-                                       when digests are not in use or there is no entry */
+    char last_digest[65];           /* last entry's digest (recorded, or recomputed where
+                                       it has none); "" when there is no entry, or when no
+                                       entry has a digest and no chain_head was given */
     bool stopped;                   /* malformed XML or an unusable root: exit 2 */
     bool malformed;                 /* stopped because of malformed XML */
 } acc_audit_result;
