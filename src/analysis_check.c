@@ -149,12 +149,7 @@ int acc_check(acc_check_result **out, const acc_ruleset *rs, const acc_analysis_
         r->n_rules_unknown += rr->status == ACC_RULE_UNKNOWN;
     }
 done:
-    if (st == ACC_ESOLVER)
-        acc_analysis_error(sink, "%s", enc.error);
-    smt_enc_fini(&enc);
-    if (have_space)
-        smt_space_fini(&space);
-    if (st != ACC_OK) {
+    if (acc_analysis_finish(st, &enc, &space, have_space, sink) != ACC_OK) {
         acc_check_result_free(r);
         return st;
     }

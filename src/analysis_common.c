@@ -246,6 +246,17 @@ void acc_analysis_error(const acc_diag_sink *sink, const char *fmt, ...)
     va_end(ap);
 }
 
+int acc_analysis_finish(int st, smt_enc *enc, smt_space *space, bool have_space,
+                        const acc_diag_sink *sink)
+{
+    if (st == ACC_ESOLVER)
+        acc_analysis_error(sink, "%s", enc->error);
+    smt_enc_fini(enc);
+    if (have_space)
+        smt_space_fini(space);
+    return st;
+}
+
 int acc_point_init(smt_point *p, const smt_space *s)
 {
     memset(p, 0, sizeof *p);

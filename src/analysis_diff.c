@@ -557,16 +557,11 @@ int acc_diff(acc_diff_result **out, const acc_ruleset *old_rs, const acc_ruleset
         if (!ok)
             st = ACC_ENOMEM;
     }
-    if (st == ACC_ESOLVER)
-        acc_analysis_error(sink, "%s", enc.error);
     if (st == ACC_EUSAGE)
         acc_analysis_error(sink, "diff: more than %d facts on one kind of event", MAX_FACT_DIMS);
     acc_vec_fini(&lists[0]);
     acc_vec_fini(&lists[1]);
-    smt_enc_fini(&enc);
-    if (have_space)
-        smt_space_fini(&space);
-    if (st != ACC_OK) {
+    if (acc_analysis_finish(st, &enc, &space, have_space, sink) != ACC_OK) {
         acc_diff_result_free(r);
         return st;
     }

@@ -125,8 +125,9 @@ static void rule_text(FILE *out, const acc_rule_result *rr, const style *s)
     }
 }
 
-static void check_text(FILE *out, const acc_check_result *r, const acc_report_options *o)
+static void check_text(FILE *out, const void *result, const acc_report_options *o)
 {
+    const acc_check_result *r = result;
     style s = make_style(o);
     bool quiet = o && o->quiet;
     fprintf(out, "%scheck %s%s", s.bold, r->rules, s.reset);
@@ -220,8 +221,9 @@ static void diff_list_text(FILE *out, const acc_diff_class *cs, size_t n, acc_ki
             class_text(out, &cs[i], sign, by, s);
 }
 
-static void diff_text(FILE *out, const acc_diff_result *r, const acc_report_options *o)
+static void diff_text(FILE *out, const void *result, const acc_report_options *o)
 {
+    const acc_diff_result *r = result;
     style s = make_style(o);
     bool quiet = o && o->quiet;
     fprintf(out, "%sdiff %s -> %s%s\n", s.bold, r->old_name, r->new_name, s.reset);
@@ -383,8 +385,9 @@ static void json_files(acc_json *j, const acc_check_result *r)
     acc_json_array_end(j);
 }
 
-static void check_json(FILE *out, const acc_check_result *r)
+static void check_json(FILE *out, const void *result)
 {
+    const acc_check_result *r = result;
     acc_json j;
     acc_json_init(&j, out, 2);
     acc_json_object_begin(&j);
@@ -454,8 +457,9 @@ static void json_class(acc_json *j, const acc_diff_class *c, const char *rules_k
     acc_json_object_end(j);
 }
 
-static void diff_json(FILE *out, const acc_diff_result *r)
+static void diff_json(FILE *out, const void *result)
 {
+    const acc_diff_result *r = result;
     acc_json j;
     acc_json_init(&j, out, 2);
     acc_json_object_begin(&j);
@@ -549,26 +553,28 @@ static bool format_ok(const acc_report_options *o)
     return !o || o->format == ACC_FORMAT_TEXT || o->format == ACC_FORMAT_JSON;
 }
 
-int acc_check_write(FILE *out, const acc_check_result *r, const acc_report_options *opts)
+/* Renders r with the JSON or the text renderer that opts asks for. */
+static int render(FILE *out, const void *r, const acc_report_options *opts,
+                  void (*json)(FILE *, const void *),
+                  void (*text)(FILE *, const void *, const acc_report_options *))
 {
     if (!format_ok(opts) || !r)
         return ACC_EUSAGE;
     if (opts && opts->format == ACC_FORMAT_JSON)
-        check_json(out, r);
+        json(out, r);
     else
-        check_text(out, r, opts);
+        text(out, r, opts);
     return finish(out);
+}
+
+int acc_check_write(FILE *out, const acc_check_result *r, const acc_report_options *opts)
+{
+    return render(out, r, opts, check_json, check_text);
 }
 
 int acc_diff_write(FILE *out, const acc_diff_result *r, const acc_report_options *opts)
 {
-    if (!format_ok(opts) || !r)
-        return ACC_EUSAGE;
-    if (opts && opts->format == ACC_FORMAT_JSON)
-        diff_json(out, r);
-    else
-        diff_text(out, r, opts);
-    return finish(out);
+    return render(out, r, opts, diff_json, diff_text);
 }
 
 int acc_lint_write(FILE *out, const acc_lint_result *r, const acc_report_options *opts)

@@ -78,6 +78,13 @@ bool acc_recheck_rules_agree(const acc_recheck *r, const acc_ruleset *rs, acc_ki
 void acc_analysis_error(const acc_diag_sink *sink, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * The common end of acc_check and acc_diff: reports a solver error (enc->error) to sink,
+ * releases the encoder and (when have_space) the space. Returns st.
+ */
+int acc_analysis_finish(int st, smt_enc *enc, smt_space *space, bool have_space,
+                        const acc_diag_sink *sink);
+
 /* A point with facts storage for space s (acc_malloc'd). ACC_OK or ACC_ENOMEM. */
 int acc_point_init(smt_point *p, const smt_space *s);
 void acc_point_fini(smt_point *p);

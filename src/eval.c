@@ -28,7 +28,7 @@ int64_t acc_eval_term(const acc_term *t, const acc_event *ev)
     return 0; /* item is opaque: the type checker keeps it out of expressions */
 }
 
-static bool compare(acc_cmp_op op, int64_t l, int64_t r)
+bool acc_cmp_holds(acc_cmp_op op, int64_t l, int64_t r)
 {
     switch (op) {
     case ACC_CMP_EQ: return l == r;
@@ -53,7 +53,8 @@ bool acc_eval_expr(const acc_ruleset *rs, const acc_expr *e, const acc_event *ev
     case ACC_X_IMPLIES:
         return !acc_eval_expr(rs, e->u.bin.a, ev) || acc_eval_expr(rs, e->u.bin.b, ev);
     case ACC_X_CMP:
-        return compare(e->u.cmp.op, acc_eval_term(&e->u.cmp.l, ev), acc_eval_term(&e->u.cmp.r, ev));
+        return acc_cmp_holds(e->u.cmp.op, acc_eval_term(&e->u.cmp.l, ev),
+                             acc_eval_term(&e->u.cmp.r, ev));
     case ACC_X_IN: {
         int64_t v = acc_eval_term(&e->u.in.l, ev);
         bool found = false;

@@ -138,6 +138,10 @@ const acc_enum *acc_ruleset_enum(const acc_ruleset *rs, acc_type type);
 /* Evaluates a Boolean expression of `rs` on `ev` (facts read from ev->facts). */
 bool acc_eval_expr(const acc_ruleset *rs, const acc_expr *e, const acc_event *ev);
 
+/* `l op r` on values (member indexes, decisions, times): the one meaning of comparisons,
+ * shared by the evaluator and the SMT encoder's lowering. */
+bool acc_cmp_holds(acc_cmp_op op, int64_t l, int64_t r);
+
 /* Evaluates a term on `ev`: member index, decision or time (item terms are not values). */
 int64_t acc_eval_term(const acc_term *t, const acc_event *ev);
 

@@ -476,19 +476,6 @@ void smt_point_event(const smt_space *s, const smt_view *v, const smt_point *p, 
 
 /* ---- lowering of comparisons --------------------------------------------------------- */
 
-static bool compare(acc_cmp_op op, int64_t l, int64_t r)
-{
-    switch (op) {
-    case ACC_CMP_EQ: return l == r;
-    case ACC_CMP_NE: return l != r;
-    case ACC_CMP_LT: return l < r;
-    case ACC_CMP_LE: return l <= r;
-    case ACC_CMP_GT: return l > r;
-    case ACC_CMP_GE: return l >= r;
-    }
-    return false;
-}
-
 /* The domain member of a constant term of enumeration e in view v. */
 static int32_t const_dom(const smt_view *v, smt_enum e, int64_t value)
 {
@@ -516,12 +503,12 @@ static void lower_cmp(smt_atom *a, const smt_space *s, const smt_view *v, bool *
                       acc_cmp_op op, const acc_term *l, const acc_term *r)
 {
     if (l->is_field && r->is_field && l->field == r->field) {
-        a->negated = !compare(op, 0, 0);
+        a->negated = !acc_cmp_holds(op, 0, 0);
         prim_new(a, SMT_P_TRUE);
         return;
     }
     if (!l->is_field && !r->is_field) {
-        a->negated = !compare(op, l->value, r->value);
+        a->negated = !acc_cmp_holds(op, l->value, r->value);
         prim_new(a, SMT_P_TRUE);
         return;
     }
@@ -548,7 +535,7 @@ static void lower_cmp(smt_atom *a, const smt_space *s, const smt_view *v, bool *
     }
     smt_prim *p = prim_member(a, s, masks, l->field);
     for (uint32_t d = 0; d < s->n[e]; d++)
-        p->mask[d] = compare(op, smt_view_value(v, (smt_enum)e, (int32_t)d), r->value);
+        p->mask[d] = acc_cmp_holds(op, smt_view_value(v, (smt_enum)e, (int32_t)d), r->value);
 }
 
 static void lower_in(smt_atom *a, const smt_space *s, const smt_view *v, bool *masks,

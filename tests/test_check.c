@@ -15,31 +15,12 @@ static const char tiny_header[] =
     "topics { t1 t2 }\n"
     "levels { L1 < L2 }\n";
 
-/* The shipped rules with `amendment` (an amendment of TISA-2014) applied. */
+/* The shipped rules with `amendment` (the text of an amendment of TISA-2014, or NULL). */
 static acc_ruleset *tisa_amended(const char *amendment)
 {
     test_diags d = { 0 };
-    acc_diag_sink sink = test_diags_sink(&d);
-    char path[4096];
-    acc_file *files[2] = { NULL, NULL };
-    acc_ruleset *rs = NULL;
-    if (acc_file_load(&files[0], test_path(path, sizeof path, "rules/tisa-2014.accord"), &sink) ==
-            ACC_OK &&
-        acc_file_parse(&files[1], "amend.accord", amendment, strlen(amendment), &sink) == ACC_OK &&
-        acc_ruleset_build(&rs, files, 2, &sink) != ACC_OK)
-        rs = NULL;
+    acc_ruleset *rs = test_compile_tisa(amendment, &d);
     CU_ASSERT_EQUAL(d.errors, 0);
-    acc_file_free(files[0]);
-    acc_file_free(files[1]);
-    test_diags_free(&d);
-    return rs;
-}
-
-static acc_ruleset *tisa(void)
-{
-    test_diags d = { 0 };
-    const char *paths[1] = { "rules/tisa-2014.accord" };
-    acc_ruleset *rs = test_compile_files(paths, 1, &d);
     CU_ASSERT_PTR_NOT_NULL(rs);
     test_diags_free(&d);
     return rs;
@@ -87,7 +68,7 @@ static char *render(const acc_check_result *r, acc_format format)
 
 static void test_check__shipped_rules_prove_all_four_invariants(void)
 {
-    acc_ruleset *rs = tisa();
+    acc_ruleset *rs = tisa_amended(NULL);
     acc_check_result *r = run_check(rs, 0);
     CU_ASSERT_EQUAL(r->n_invariants, 4);
     static const char *const names[] = { "no-direct", "scope", "mutual-approval", "in-force" };
@@ -111,7 +92,7 @@ static void test_check__shipped_rules_prove_all_four_invariants(void)
 
 static void test_check__shipped_rules_are_all_useful(void)
 {
-    acc_ruleset *rs = tisa();
+    acc_ruleset *rs = tisa_amended(NULL);
     acc_check_result *r = run_check(rs, 0);
     static const char *const names[] = { "entry-into-force", "art1-scope", "art2-requests",
                                          "art3-provide", "art3-relay", "art3-approve" };

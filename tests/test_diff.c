@@ -22,37 +22,19 @@ static const char gsomia[] =
     "invariant no-direct \"direct exchange only under GSOMIA, from 2016-11-23\"\n"
     "  on transfer: time < 2016-11-23 implies not (from in {KR, JP} and to in {KR, JP});\n";
 
-static acc_ruleset *tisa(void)
+/* TISA-2014 with an amendment given as text (NULL: none). */
+static acc_ruleset *amended(const char *text)
 {
     test_diags d = { 0 };
-    const char *paths[1] = { "rules/tisa-2014.accord" };
-    acc_ruleset *rs = test_compile_files(paths, 1, &d);
+    acc_ruleset *rs = test_compile_tisa(text, &d);
+    if (d.errors)
+        fprintf(stderr, "%s", d.text);
     CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
     test_diags_free(&d);
     return rs;
 }
 
-/* TISA-2014 with an amendment given as text. */
-static acc_ruleset *amended(const char *text)
-{
-    test_diags d = { 0 };
-    acc_diag_sink sink = test_diags_sink(&d);
-    char path[4096];
-    acc_file *files[2] = { NULL, NULL };
-    acc_ruleset *rs = NULL;
-    if (acc_file_load(&files[0], test_path(path, sizeof path, "rules/tisa-2014.accord"), &sink) ==
-            ACC_OK &&
-        acc_file_parse(&files[1], "amend.accord", text, strlen(text), &sink) == ACC_OK &&
-        acc_ruleset_build(&rs, files, 2, &sink) != ACC_OK)
-        rs = NULL;
-    if (d.errors)
-        fprintf(stderr, "%s", d.text);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
-    acc_file_free(files[0]);
-    acc_file_free(files[1]);
-    test_diags_free(&d);
-    return rs;
-}
+static acc_ruleset *tisa(void) { return amended(NULL); }
 
 static acc_ruleset *shipped_amendment(const char *rel)
 {

@@ -297,8 +297,7 @@ static acc_ruleset *generate(uint32_t n_rules, int depth, acc_ruleset **twin, ui
 static acc_ruleset *tisa(void)
 {
     test_diags d = { 0 };
-    const char *paths[1] = { "rules/tisa-2014.accord" };
-    acc_ruleset *rs = test_compile_files(paths, 1, &d);
+    acc_ruleset *rs = test_compile_tisa(NULL, &d);
     CU_ASSERT_PTR_NOT_NULL(rs);
     test_diags_free(&d);
     return rs;

@@ -163,3 +163,21 @@ done:
         acc_file_free(files[i]);
     return rs;
 }
+
+acc_ruleset *test_compile_tisa(const char *amendment, test_diags *diags)
+{
+    acc_diag_sink sink = test_diags_sink(diags);
+    acc_file *files[2] = { NULL, NULL };
+    acc_ruleset *rs = NULL;
+    char path[4096];
+    size_t n = amendment ? 2 : 1;
+    if (acc_file_load(&files[0], test_path(path, sizeof path, "rules/tisa-2014.accord"), &sink) ==
+            ACC_OK &&
+        (!amendment || acc_file_parse(&files[1], "amend.accord", amendment, strlen(amendment),
+                                      &sink) == ACC_OK) &&
+        acc_ruleset_build(&rs, files, n, &sink) != ACC_OK)
+        rs = NULL;
+    acc_file_free(files[0]);
+    acc_file_free(files[1]);
+    return rs;
+}

@@ -57,4 +57,10 @@ acc_ruleset *test_compile(const char *path, const char *text, test_diags *diags)
 /* Builds a rule set from repository files (base first, then amendments); NULL on error. */
 acc_ruleset *test_compile_files(const char *const *rel_paths, size_t n, test_diags *diags);
 
+/*
+ * The shipped rules/tisa-2014.accord with `amendment` applied: the text of an amendment
+ * file, parsed as "amend.accord" (NULL: the shipped rules alone). NULL on error.
+ */
+acc_ruleset *test_compile_tisa(const char *amendment, test_diags *diags);
+
 #endif
