@@ -6,14 +6,17 @@ parties, 50 topics of which the first 20 are in scope, the four TISA levels, and
 TISA facts (requested, received, approved). N rules drawn from the shapes real accords
 have:
 
-    permit request  when from in {members...} and to == P00 and topic in {...}
-    permit transfer when from in {...} and to == P00 and originator == from and topic in {...}
-    permit transfer when from == P00 and to in {...} and to != originator
-                     and requested and received and approved [and level <= L]
-    permit approval when from in {...} and to in {...} and from != to
-    forbid transfer when topic in {out-of-scope topics...} [and time < DATE]
+    permit request  when from == M and to == P00 and topic in {1-3 topics} [and time >= D]
+    permit transfer when from == M and to == P00 and originator == from and topic in {...}
+                     [and time >= D] [and level <= L]
+    permit transfer when from == P00 and to in {1-2 members} and to != originator
+                     and originator in {...} and requested and received and approved
+                     [and time >= D] [and level <= L]
+    permit approval when from == M and to in {...} and from != to
+    forbid transfer when topic in {1-2 topics} and level == TOP-SECRET and to in {...}
+                     [and time < D]
     forbid transfer when from in {...} and to in {...} and level >= L
-    forbid request  when time < DATE and from in {...}
+    forbid request  when time < D and from == M
 
 plus the two fixed rules that make the scope and entry-into-force principles hold, and
 invariants, some implied by the rules and some not:
@@ -55,35 +58,43 @@ def members(xs):
 
 
 def rule(rng, i):
-    """Rule number i: (name, text)."""
+    """Rule number i: (name, text). Rules are narrow, as in real accords: one party's
+    requests or provisions on a few topics, relays to one or two members, a level or a
+    date when the rule takes effect, embargoes on a few topics."""
     shape = rng.random()
     name = "r%04d" % i
+    since = " and time >= %s" % rng.choice(DATES) if rng.random() < 0.3 else ""
     if shape < 0.25:
-        body = ("permit request when from in %s and to == %s and topic in %s"
-                % (members(some(rng, MEMBERS, 1, 6)), HUB, members(some(rng, IN_SCOPE, 1, 8))))
+        body = ("permit request when from == %s and to == %s and topic in %s%s"
+                % (rng.choice(MEMBERS), HUB, members(some(rng, IN_SCOPE, 1, 3)), since))
     elif shape < 0.50:
-        body = ("permit transfer when from in %s and to == %s and originator == from"
-                " and topic in %s"
-                % (members(some(rng, MEMBERS, 1, 6)), HUB, members(some(rng, IN_SCOPE, 1, 8))))
+        body = ("permit transfer when from == %s and to == %s and originator == from"
+                " and topic in %s%s"
+                % (rng.choice(MEMBERS), HUB, members(some(rng, IN_SCOPE, 1, 3)), since))
+        if rng.random() < 0.3:
+            body += " and level <= %s" % rng.choice(LEVELS[1:])
     elif shape < 0.65:
         body = ("permit transfer when from == %s and to in %s and to != originator"
-                " and requested and received and approved" % (HUB, members(some(rng, MEMBERS, 1, 6))))
+                " and originator in %s and requested and received and approved%s"
+                % (HUB, members(some(rng, MEMBERS, 1, 2)), members(some(rng, MEMBERS, 1, 3)),
+                   since))
         if rng.random() < 0.5:
             body += " and level <= %s" % rng.choice(LEVELS[1:])
     elif shape < 0.78:
-        body = ("permit approval when from in %s and to in %s and from != to"
-                % (members(some(rng, MEMBERS, 1, 6)), members(some(rng, MEMBERS, 1, 6))))
+        body = ("permit approval when from == %s and to in %s and from != to"
+                % (rng.choice(MEMBERS), members(some(rng, MEMBERS, 1, 4))))
     elif shape < 0.88:
-        body = "forbid transfer when topic in %s" % members(some(rng, OUT_SCOPE, 1, 10))
+        body = ("forbid transfer when topic in %s and level == TOP-SECRET and to in %s"
+                % (members(some(rng, IN_SCOPE, 1, 2)), members(some(rng, MEMBERS, 1, 3))))
         if rng.random() < 0.5:
             body += " and time < %s" % rng.choice(DATES)
     elif shape < 0.95:
         body = ("forbid transfer when from in %s and to in %s and level >= %s"
-                % (members(some(rng, PARTIES, 1, 4)), members(some(rng, PARTIES, 1, 4)),
+                % (members(some(rng, PARTIES, 1, 2)), members(some(rng, PARTIES, 1, 2)),
                    rng.choice(LEVELS[2:])))
     else:
-        body = ("forbid request when time < %s and from in %s"
-                % (rng.choice(DATES), members(some(rng, MEMBERS, 1, 5))))
+        body = ("forbid request when time < %s and from == %s"
+                % (rng.choice(DATES), rng.choice(MEMBERS)))
     return name, body
 
 
