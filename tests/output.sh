@@ -93,6 +93,15 @@ else
     fail=$((fail + 1))
 fi
 
+# The report gets the usual permissions (0666 less the umask), not mkstemp's 0600.
+mode=$(umask 022 && "$accord" check -o "$work/mode.txt" >/dev/null 2>&1; stat -c %a "$work/mode.txt")
+if [ "$mode" = 644 ]; then
+    pass=$((pass + 1))
+else
+    echo "FAIL: -o file mode $mode, expected 644 under umask 022"
+    fail=$((fail + 1))
+fi
+
 leftovers=$(find "$work" -name '*.tmp*')
 if [ -z "$leftovers" ]; then
     pass=$((pass + 1))

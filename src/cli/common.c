@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 bool cli_output_open(cli_output *out, const cli_options *opts)
@@ -28,6 +29,15 @@ bool cli_output_open(cli_output *out, const cli_options *opts)
     int fd = mkstemp(out->temp_path);
     if (fd < 0) {
         fprintf(stderr, "accord: cannot write '%s': %s\n", opts->output, strerror(errno));
+        goto fail;
+    }
+    /* mkstemp creates the file 0600; a report gets the usual 0666 less the umask. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        fprintf(stderr, "accord: cannot write '%s': %s\n", opts->output, strerror(errno));
+        close(fd);
+        unlink(out->temp_path);
         goto fail;
     }
     out->fp = fdopen(fd, "w");
