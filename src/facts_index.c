@@ -1,10 +1,11 @@
 /*
  * facts_index.c - one hash index per fact, keyed by the binding values (facts_index.h).
  *
- * A key is encoded into bytes: 8 bytes per enumerated or time binding, then for an item
- * binding its length (4 bytes) and its bytes. Records live in one growing byte pool; a
- * slot holds the key's hash, its place in the pool and the time and `has` value. Nothing
- * is allocated per entry: the pool and the slot table grow geometrically.
+ * A key is encoded into bytes: 4 bytes per enumerated binding, 8 per time binding, and
+ * for an item binding its length (4 bytes) and its bytes. A slot holds the key's hash,
+ * the time and `has` value, and the key itself when it is short (most are: a party and
+ * an item id) or its place in a growing byte pool. Nothing is allocated per entry: the
+ * pool and the slot table grow geometrically.
  */
 #include "facts_index.h"
 
@@ -17,12 +18,18 @@
 #define FACT_HASH_SEED 0x6163636f72642d66ULL  /* "accord-f" */
 #define MIN_SLOTS 64
 
+/* Keys up to this long live in their slot: no second cache miss to compare them. */
+#define INLINE_KEY 24
+
 typedef struct slot {
     uint64_t hash;             /* 0: empty (hashes are forced non-zero) */
-    uint64_t off;              /* key record in the pool */
-    uint32_t len;
-    bool has;
     int64_t time;
+    uint32_t len;              /* key length */
+    bool has;
+    union {
+        unsigned char bytes[INLINE_KEY];   /* len <= INLINE_KEY */
+        uint64_t off;                      /* else: the key record in the pool */
+    } key;
 } slot;
 
 typedef struct fact_index {
@@ -140,8 +147,14 @@ static bool encode_key(acc_facts *f, const acc_fact *fa, const acc_event *ev, bo
                 return false;
             }
             int64_t v = source ? field_value(ev, b->src_field) : acc_eval_term(&b->cur, ev);
-            memcpy(f->key + n, &v, 8);
-            n += 8;
+            if (b->cur.type == ACC_TYPE_TIME) {
+                memcpy(f->key + n, &v, 8);
+                n += 8;
+            } else {               /* member indexes and decisions fit in 32 bits */
+                int32_t w = (int32_t)v;
+                memcpy(f->key + n, &w, 4);
+                n += 4;
+            }
         }
     }
     *len = n;
@@ -162,7 +175,8 @@ static slot *find_slot(const acc_facts *f, const fact_index *ix, uint64_t h,
         slot *s = &ix->slots[i];
         if (!s->hash)
             return s;
-        if (s->hash == h && s->len == len && memcmp(f->pool + s->off, key, len) == 0)
+        if (s->hash == h && s->len == len &&
+            memcmp(len <= INLINE_KEY ? s->key.bytes : f->pool + s->key.off, key, len) == 0)
             return s;
         i = i + 1 == ix->cap ? 0 : i + 1;
     }
@@ -270,11 +284,12 @@ int acc_facts_insert(acc_facts *f, const acc_event *ev)
         slot *s = find_slot(f, ix, h, f->key, len);
         bool has = fa->latest && fa->has ? acc_eval_expr(f->rs, fa->has, ev) : true;
         if (!s->hash) {
-            uint64_t off;
-            if (pool_append(f, f->key, len, &off) != ACC_OK)
+            slot n = { .hash = h, .len = (uint32_t)len, .has = has, .time = ev->time };
+            if (len <= INLINE_KEY)
+                memcpy(n.key.bytes, f->key, len);
+            else if (pool_append(f, f->key, len, &n.key.off) != ACC_OK)
                 return ACC_ENOMEM;
-            *s = (slot){ .hash = h, .off = off, .len = (uint32_t)len, .has = has,
-                         .time = ev->time };
+            *s = n;
             ix->n++;
         } else if (fa->latest) {
             s->time = ev->time;
