@@ -76,9 +76,13 @@ static const char *const attr_names[A_COUNT] = {
     "seq", "id", "request", "approval", "digest",
 };
 
-/* Member lookup for one enumerated type of one rule set: open addressing on names. */
+/* Member lookup for one enumerated type of one rule set: open addressing on names
+   (a linear scan by length for the few members most enumerations have). */
+#define MEMBER_SCAN 8
+
 typedef struct member_table {
     const acc_enum *e;
+    uint32_t *lens;            /* length of each member name */
     int32_t *slots;            /* member index + 1, 0 empty */
     uint32_t cap;
 } member_table;
@@ -293,10 +297,12 @@ static int member_table_build(member_table *t, const acc_enum *e)
     while (t->cap < 2 * e->n + 2)
         t->cap *= 2;
     t->slots = acc_calloc(t->cap, sizeof *t->slots);
-    if (!t->slots)
+    t->lens = acc_calloc(e->n + 1, sizeof *t->lens);
+    if (!t->slots || !t->lens)
         return ACC_ENOMEM;
     for (uint32_t i = 0; i < e->n; i++) {
         size_t len = strlen(e->names[i]);
+        t->lens[i] = (uint32_t)len;
         uint32_t j = (uint32_t)acc_hash_bytes(e->names[i], len, 0) & (t->cap - 1);
         while (t->slots[j])
             j = (j + 1) & (t->cap - 1);
@@ -307,6 +313,12 @@ static int member_table_build(member_table *t, const acc_enum *e)
 
 static int member_find(const member_table *t, const char *s, size_t n)
 {
+    if (t->e->n <= MEMBER_SCAN) {
+        for (uint32_t i = 0; i < t->e->n; i++)
+            if (t->lens[i] == n && memcmp(t->e->names[i], s, n) == 0)
+                return (int)i;
+        return -1;
+    }
     uint32_t j = (uint32_t)acc_hash_bytes(s, n, 0) & (t->cap - 1);
     while (t->slots[j]) {
         const char *name = t->e->names[t->slots[j] - 1];
@@ -319,8 +331,10 @@ static int member_find(const member_table *t, const char *s, size_t n)
 
 static void judge_fini(judge *j)
 {
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 3; i++) {
         acc_free(j->members[i].slots);
+        acc_free(j->members[i].lens);
+    }
     acc_facts_free(j->facts);
     acc_free(j->fact_values);
     acc_free(j->all_true);

@@ -167,6 +167,23 @@ static uint64_t key_hash(const unsigned char *key, size_t len)
     return h ? h : 1;
 }
 
+/* a[0..len) == b[0..len), word by word: keys are short and libc's memcmp is a call. */
+static bool key_equal(const unsigned char *a, const unsigned char *b, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return false;
+    }
+    for (; i < len; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 static slot *find_slot(const acc_facts *f, const fact_index *ix, uint64_t h,
                        const unsigned char *key, size_t len)
 {
@@ -176,7 +193,7 @@ static slot *find_slot(const acc_facts *f, const fact_index *ix, uint64_t h,
         if (!s->hash)
             return s;
         if (s->hash == h && s->len == len &&
-            memcmp(len <= INLINE_KEY ? s->key.bytes : f->pool + s->key.off, key, len) == 0)
+            key_equal(len <= INLINE_KEY ? s->key.bytes : f->pool + s->key.off, key, len))
             return s;
         i = i + 1 == ix->cap ? 0 : i + 1;
     }
