@@ -38,7 +38,7 @@ static Z3_ast rules_or(smt_enc *enc, uint32_t view, acc_kind kind, bool forbid, 
     const acc_ruleset *rs = enc->space->views[view].rs;
     Z3_ast *args = acc_malloc((rs->n_rules + 1) * sizeof *args);
     if (!args)
-        return smt_enc_keep(enc, NULL);   /* records the failure */
+        return smt_enc_oom(enc);
     unsigned n = 0;
     for (uint32_t i = 0; i < rs->n_rules; i++)
         if (i != skip && rs->rules[i].kind == kind && rs->rules[i].forbid == forbid)

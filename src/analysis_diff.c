@@ -108,7 +108,7 @@ static Z3_ast box_formula(region *g, bool *masks)
         } else if (d->field == ACC_FIELD_TIME) {
             Z3_ast *ranges = acc_malloc((d->n + 1) * sizeof *ranges);
             if (!ranges) {
-                parts[n++] = smt_enc_keep(enc, NULL);
+                parts[n++] = smt_enc_oom(enc);
                 continue;
             }
             unsigned k = 0;
@@ -166,7 +166,7 @@ static Z3_ast fix_to_box(region *g, bool *masks, Z3_ast t)
     int32_t vals[ACC_FIELD_COUNT];
     int8_t *facts = acc_malloc(g->enc->space->n_facts + 1);
     if (!facts)
-        return smt_enc_keep(g->enc, NULL);
+        return smt_enc_oom(g->enc);
     box_pins(g, masks, vals, facts);
     Z3_ast r = smt_enc_fix(g->enc, t, g->kind, vals, facts);
     acc_free(facts);
@@ -223,7 +223,7 @@ static Z3_ast seed_query(region *g)
     smt_enc *enc = g->enc;
     Z3_ast *parts = acc_malloc((g->boxes.n + 2) * sizeof *parts);
     if (!parts)
-        return smt_enc_keep(enc, NULL);
+        return smt_enc_oom(enc);
     unsigned n = 0;
     parts[n++] = g->inside;
     for (size_t b = 0; b < g->boxes.n; b++)

@@ -674,6 +674,12 @@ Z3_ast smt_enc_keep(smt_enc *enc, Z3_ast a)
     return a;
 }
 
+Z3_ast smt_enc_oom(smt_enc *enc)
+{
+    enc_fail(enc, ACC_ENOMEM, "building a term");
+    return enc->fls;
+}
+
 Z3_ast smt_enc_and(smt_enc *enc, unsigned n, const Z3_ast *args)
 {
     if (n == 0)
@@ -868,11 +874,11 @@ static int declare_sorts(smt_enc *enc)
                                                   n, syms, consts, testers);
             if (!z3_failed(enc, "declaring enumerations")) {
                 enc->sort[e] = (Z3_sort)smt_enc_keep(enc, Z3_sort_to_ast(c, sort));
-                for (uint32_t d = 0; d < n; d++) {
-                    smt_enc_keep(enc, Z3_func_decl_to_ast(c, consts[d]));
-                    smt_enc_keep(enc, Z3_func_decl_to_ast(c, testers[d]));
+                /* The constructor and tester declarations belong to the datatype: taking
+                 * and dropping references to them frees them under the sort in Z3 4.8.12
+                 * (a crash at the sort's release). The constants hold their declarations. */
+                for (uint32_t d = 0; d < n; d++)
                     enc->member[e][d] = smt_enc_keep(enc, Z3_mk_app(c, consts[d], 0, NULL));
-                }
             }
         }
         acc_free(syms);
@@ -1224,7 +1230,7 @@ Z3_ast smt_enc_fix(smt_enc *enc, Z3_ast t, acc_kind kind, const int32_t *vals, c
     if (!ffrom || !fto) {
         acc_free(ffrom);
         acc_free(fto);
-        return smt_enc_keep(enc, NULL);
+        return smt_enc_oom(enc);
     }
     for (uint32_t i = 0; i < nf; i++)
         if (facts[i] >= 0) {

@@ -166,6 +166,8 @@ void smt_enc_fini(smt_enc *enc);
 size_t smt_enc_mark(const smt_enc *enc);
 void smt_enc_release(smt_enc *enc, size_t mark);
 Z3_ast smt_enc_keep(smt_enc *enc, Z3_ast a);
+/* Records an allocation failure (ACC_ENOMEM) and returns enc->fls. */
+Z3_ast smt_enc_oom(smt_enc *enc);
 Z3_ast smt_enc_and(smt_enc *enc, unsigned n, const Z3_ast *args);
 Z3_ast smt_enc_or(smt_enc *enc, unsigned n, const Z3_ast *args);
 Z3_ast smt_enc_not(smt_enc *enc, Z3_ast a);

@@ -6,6 +6,8 @@
  */
 #include "test_support.h"
 
+#include "alloc.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -330,6 +332,73 @@ static void test_check__lint_result_collects_and_decides(void)
     acc_ruleset_free(rs);
 }
 
+typedef int (*analysis_fn)(const acc_ruleset *a, const acc_ruleset *b);
+
+static int run_check_only(const acc_ruleset *a, const acc_ruleset *b)
+{
+    acc_check_result *r = NULL;
+    (void)b;
+    int st = acc_check(&r, a, NULL, NULL);
+    CU_ASSERT_TRUE(st == ACC_OK ? r != NULL : r == NULL);
+    acc_check_result_free(r);
+    return st;
+}
+
+static int run_diff_only(const acc_ruleset *a, const acc_ruleset *b)
+{
+    acc_diff_result *r = NULL;
+    int st = acc_diff(&r, a, b, NULL, NULL);
+    CU_ASSERT_TRUE(st == ACC_OK ? r != NULL : r == NULL);
+    acc_diff_result_free(r);
+    return st;
+}
+
+static int run_smt_only(const acc_ruleset *a, const acc_ruleset *b)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    int st = acc_smt_write_diff(f, a, b, NULL);
+    fclose(f);
+    free(buf);
+    return st;
+}
+
+/* Makes allocation n fail for ~80 values of n spread over all the allocations fn makes:
+ * each run must fail with ACC_ENOMEM (and leak nothing: the suite runs under ASan). */
+static void fail_allocations(analysis_fn fn, const acc_ruleset *a, const acc_ruleset *b)
+{
+    acc_alloc_fail_at(0);
+    CU_ASSERT_EQUAL_FATAL(fn(a, b), ACC_OK);
+    unsigned long total = acc_alloc_count(), step = total / 80 + 1, failed = 0;
+    CU_ASSERT_TRUE(total > 20);
+    for (unsigned long n = 1; n <= total; n += step) {
+        acc_alloc_fail_at(n);
+        int st = fn(a, b);
+        acc_alloc_fail_at(0);
+        failed += st == ACC_ENOMEM;
+        if (st != ACC_ENOMEM)
+            fprintf(stderr, "\n    allocation %lu of %lu failed: status %d\n", n, total, st);
+    }
+    CU_ASSERT_EQUAL(failed, (total - 1) / step + 1);
+}
+
+/* Every allocation of check, diff and the SMT-LIB2 export may fail: each failure is
+ * reported as ACC_ENOMEM without a leak or a crash. */
+static void test_check__allocation_failures_are_handled_everywhere(void)
+{
+    acc_ruleset *old_rs = tisa_amended(NULL);
+    acc_ruleset *new_rs = tisa_amended("amendment G to TISA-2014 { title \"g\" effective "
+                                       "2016-11-23 }\nrule g permit transfer when from in {KR, JP}"
+                                       " and to in {KR, JP} and from != to;\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(new_rs);
+    fail_allocations(run_check_only, old_rs, NULL);
+    fail_allocations(run_diff_only, old_rs, new_rs);
+    fail_allocations(run_smt_only, old_rs, new_rs);
+    acc_ruleset_free(old_rs);
+    acc_ruleset_free(new_rs);
+}
+
 int main(void)
 {
     static const test_case tests[] = {
@@ -348,6 +417,8 @@ int main(void)
           test_check__witness_facts_and_decisions_are_complete },
         { "renderers_refuse_other_formats", test_check__renderers_refuse_other_formats },
         { "lint_result_collects_and_decides", test_check__lint_result_collects_and_decides },
+        { "allocation_failures_are_handled_everywhere",
+          test_check__allocation_failures_are_handled_everywhere },
         { NULL, NULL } };
     return test_run_suite("check", tests);
 }
