@@ -589,9 +589,12 @@ int acc_lint_write(FILE *out, const acc_lint_result *r, const acc_report_options
         acc_report_diag_text(out, &r->diags[i], opts && opts->color);
     for (size_t i = 0; i < r->n_rule_sets; i++)
         check_text(out, r->rule_sets[i], opts);
+    size_t warnings = r->n_warnings;        /* diagnostics, then dead and redundant rules */
+    for (size_t i = 0; i < r->n_rule_sets; i++)
+        warnings += r->rule_sets[i]->n_dead + r->rule_sets[i]->n_redundant;
     fprintf(out, "lint: %zu error%s, %zu warning%s, %zu rule set%s analysed\n", r->n_errors,
-            r->n_errors == 1 ? "" : "s", r->n_warnings, r->n_warnings == 1 ? "" : "s",
-            r->n_rule_sets, r->n_rule_sets == 1 ? "" : "s");
+            r->n_errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", r->n_rule_sets,
+            r->n_rule_sets == 1 ? "" : "s");
     return finish(out);
 }
 
