@@ -166,7 +166,7 @@ typedef struct audit {
     int64_t seq_ref;
     acc_chain chain;
     bool chain_ready;
-    bool chain_computing;      /* digests are computed for every entry */
+    bool chain_computing;      /* digests are being computed (see chain_entry) */
     bool chain_in_use;         /* some entry carried a digest */
     char *seed;                /* digest(0): chain-seed as written, or 64 zeros */
     size_t seed_len;
@@ -783,18 +783,20 @@ static void pending_flush(audit *a)
 }
 
 /*
- * The hash chain for the current entry. Digests are computed for every entry from the
- * first entry on when that entry carries a digest or --chain-head is given; when the
- * first digest appears only later, the entries before it (which are chain-breaks, each
- * lacking a digest) were not hashed, so that first digest starts the verified chain.
+ * The hash chain for the current entry. Digests are computed from the first entry on,
+ * so that the first digest of the stream is verified against the digests recomputed for
+ * the entries before it (an entry inserted before the first one is caught). A stream
+ * whose first PENDING_CAP entries carry no digest is taken as unchained: hashing stops
+ * (SHA-256 only where digests are in use) unless --chain-head needs the last digest, and
+ * a digest that appears after that starts the verified chain unchecked.
  */
 static void chain_entry(audit *a, const char *element, const attr_value *digest,
                         size_t n_canon)
 {
-    if (!a->entry.exists && digest->s)
-        a->chain_computing = true;
     if (!digest->s && !a->chain_in_use) {
         pending_add(a);
+        if (a->pending_dropped && !a->opt->chain_head)
+            a->chain_computing = false;
         if (!a->chain_computing)
             return;
     }
@@ -1535,7 +1537,7 @@ static int audit_init(audit *a, const acc_audit_options *opt)
     a->seed[ACC_DIGEST_HEX_LEN] = '\0';
     a->seed_len = ACC_DIGEST_HEX_LEN;
     a->prev_is_seed = true;
-    a->chain_computing = opt->chain_head != NULL;
+    a->chain_computing = true;
     acc_id_set_init(&a->ids);
     for (int k = 0; k < ACC_KIND_COUNT; k++)
         for (int m = 0; m < A_COUNT; m++)

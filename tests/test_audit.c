@@ -593,6 +593,55 @@ static void test_audit__chain_inserted_entry_breaks_it_and_the_next(void)
     free(text);
 }
 
+static void test_audit__chain_entry_inserted_before_the_first_breaks_both(void)
+{
+    char *text = chained_text();
+    size_t s, e;
+    find_entry(text, 101, &s, &e);
+    char *inserted = splice(text, s, s,
+        "  <request seq=\"100\" id=\"R-15-100\" time=\"2015-03-31T07:15:00Z\" from=\"JP\" "
+        "to=\"US\" topic=\"nk-missile\"/>\n");
+    unsigned line = line_of(inserted, s);
+    char expected[512];
+    snprintf(expected, sizeof expected,
+             "chain-break %u:3 seq=100 id=R-15-100 rule=-\n"
+             "chain-break %u:3 seq=101 id=R-15-101 rule=-\n", line, line + 1);
+    acc_audit_result *r = audit_text(inserted);
+    ASSERT_FINDINGS(r, expected);
+    acc_audit_result_free(r);
+    free(inserted);
+    free(text);
+}
+
+static void test_audit__chain_starting_late_lists_1024_entries_then_sums_up(void)
+{
+    size_t cap = 1200 * 160;
+    char *log = malloc(cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(log);
+    size_t len = (size_t)snprintf(log, cap, "%s", LOG_HEAD);
+    for (int i = 1; i <= 1100; i++)
+        len += (size_t)snprintf(log + len, cap - len, seq_entry_fmt, "", i);
+    /* seq="" is a schema finding per entry; the last entry carries a digest. */
+    len += (size_t)snprintf(log + len, cap - len,
+        "  <request seq=\"2000\" id=\"R-X\" time=\"2015-01-05T09:00:00Z\" from=\"JP\" "
+        "to=\"US\" topic=\"nk-missile\" digest=\"%064d\"/>\n%s", 7, LOG_END);
+    acc_audit_result *r = audit_text(log);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_EQUAL(r->by_code[ACC_FINDING_CHAIN_BREAK], 1025);
+    const acc_finding *last = &r->findings[r->n_findings - 1];
+    CU_ASSERT_EQUAL(last->code, ACC_FINDING_CHAIN_BREAK);
+    CU_ASSERT_STRING_EQUAL(last->id, "R-X");
+    CU_ASSERT_STRING_EQUAL(last->message,
+                           "76 more earlier entries have no digest (not listed one by one)");
+    const acc_finding *first_break = &r->findings[1100];
+    CU_ASSERT_EQUAL(first_break->code, ACC_FINDING_CHAIN_BREAK);
+    CU_ASSERT_STRING_EQUAL(first_break->id, "R-1");
+    CU_ASSERT_EQUAL(first_break->line, 2);
+    CU_ASSERT_EQUAL(r->chain, ACC_CHAIN_BROKEN);
+    acc_audit_result_free(r);
+    free(log);
+}
+
 static void test_audit__chain_reordered_entries_break_at_each_moved_link(void)
 {
     char *text = chained_text();
@@ -1169,6 +1218,8 @@ int main(void)
         { "chain_edit_breaks_one_link", test_audit__chain_edit_breaks_one_link },
         { "chain_deleted_entry_breaks_the_link_after_the_gap", test_audit__chain_deleted_entry_breaks_the_link_after_the_gap },
         { "chain_inserted_entry_breaks_it_and_the_next", test_audit__chain_inserted_entry_breaks_it_and_the_next },
+        { "chain_entry_inserted_before_the_first_breaks_both", test_audit__chain_entry_inserted_before_the_first_breaks_both },
+        { "chain_starting_late_lists_1024_entries_then_sums_up", test_audit__chain_starting_late_lists_1024_entries_then_sums_up },
         { "chain_reordered_entries_break_at_each_moved_link", test_audit__chain_reordered_entries_break_at_each_moved_link },
         { "chain_head_mismatch_is_a_break_at_the_last_entry", test_audit__chain_head_mismatch_is_a_break_at_the_last_entry },
         { "chain_head_on_empty_stream_is_a_break_without_entry", test_audit__chain_head_on_empty_stream_is_a_break_without_entry },
