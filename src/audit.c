@@ -1443,8 +1443,8 @@ static int finish(audit *a)
             msg_reset(a);
             msg_add(a, "the stream has no entry, so no last digest can match --chain-head %s",
                     a->opt->chain_head);
-            a->file_index = a->n_sources - 1;
-            a->file = r->files[a->file_index].file;
+            a->file_index = a->n_sources ? a->n_sources - 1 : 0;
+            a->file = a->n_sources ? r->files[a->file_index].file : NULL;
             plain_finding(a, ACC_FINDING_CHAIN_BREAK, 0, 0);
         } else if (!r->chain_head_matched) {
             msg_reset(a);

@@ -865,6 +865,21 @@ static void test_audit__bad_options_are_usage_errors(void)
         "b511f6ccd8c0e358387e42c6fcb636be24a8eda41e507ab9878283e45aa60db5"));
 }
 
+static void test_audit__no_source_is_an_empty_stream(void)
+{
+    acc_audit_options opt;
+    acc_audit_options_init(&opt);
+    opt.rules = tisa();
+    opt.collect = true;
+    opt.chain_head = "b511f6ccd8c0e358387e42c6fcb636be24a8eda41e507ab9878283e45aa60db5";
+    acc_audit_result *r = NULL;
+    CU_ASSERT_EQUAL_FATAL(acc_audit_run(&r, &opt, NULL, 0, NULL), ACC_OK);
+    ASSERT_FINDINGS(r, "chain-break 0:0 seq=- id=- rule=-\n");
+    CU_ASSERT_PTR_NULL(r->findings[0].file);
+    CU_ASSERT_EQUAL(r->n_files, 0);
+    acc_audit_result_free(r);
+}
+
 static void test_audit__finding_codes_round_trip_with_their_severity(void)
 {
     for (int c = 0; c < ACC_FINDING_COUNT; c++) {
@@ -1229,6 +1244,7 @@ int main(void)
         { "max_findings_limits_reports_but_counts_all", test_audit__max_findings_limits_reports_but_counts_all },
         { "check_paths_reports_every_unusable_file", test_audit__check_paths_reports_every_unusable_file },
         { "bad_options_are_usage_errors", test_audit__bad_options_are_usage_errors },
+        { "no_source_is_an_empty_stream", test_audit__no_source_is_an_empty_stream },
         { "finding_codes_round_trip_with_their_severity", test_audit__finding_codes_round_trip_with_their_severity },
         { "exit_codes_follow_cli_md", test_audit__exit_codes_follow_cli_md },
         { "every_failed_allocation_is_reported_without_leak", test_audit__every_failed_allocation_is_reported_without_leak },
