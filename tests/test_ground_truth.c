@@ -231,6 +231,25 @@ static void test_ground_truth__clean_log_has_no_finding_and_every_entry_permitte
     generated_free(&g);
 }
 
+static void test_ground_truth__reused_items_keep_the_truth_and_the_index_small(void)
+{
+    loggen_options opt;
+    loggen_options_init(&opt);
+    opt.seed = 11;
+    opt.entries = 20000;
+    opt.rate = 0.01;
+    opt.chain = true;
+    opt.items = 50;
+    generated g;
+    acc_audit_result *r = audit_generated(&opt, 0, &g);
+    /* 50 items, two originators: at most 100 received and 100 approved keys, plus the
+       requested keys and the items of injected entries */
+    CU_ASSERT_TRUE(g.stats.fact_keys <= 200 + 4 + g.stats.injected);
+    CU_ASSERT_TRUE(g.stats.flows > 1000);
+    acc_audit_result_free(r);
+    generated_free(&g);
+}
+
 static void test_ground_truth__generator_is_deterministic_per_seed(void)
 {
     loggen_options opt;
@@ -265,6 +284,8 @@ int main(void)
           test_ground_truth__truncated_log_ends_with_one_malformed },
         { "clean_log_has_no_finding_and_every_entry_permitted",
           test_ground_truth__clean_log_has_no_finding_and_every_entry_permitted },
+        { "reused_items_keep_the_truth_and_the_index_small",
+          test_ground_truth__reused_items_keep_the_truth_and_the_index_small },
         { "generator_is_deterministic_per_seed",
           test_ground_truth__generator_is_deterministic_per_seed },
         { NULL, NULL } };
