@@ -271,6 +271,38 @@ static void test_smt_encode__structural_equality_ignores_parentheses(void)
     acc_ruleset_free(b);
 }
 
+/* The trust rule: a witness the evaluator does not confirm is an internal error with a
+ * diagnostic, never a result. The rule set is changed after it was encoded, so the
+ * solver's witness no longer re-evaluates as claimed. */
+static void test_smt_encode__an_unconfirmed_witness_is_an_internal_error(void)
+{
+    acc_ruleset *a = compile("accord A { title \"a\" effective 2020-01-01 }\n"
+                             "parties { X Y } topics { t } levels { l }\n"
+                             "rule p permit request when from == X;\n"
+                             "invariant not-x on request: from != X;\n");
+    smt_space s;
+    smt_enc enc;
+    CU_ASSERT_EQUAL_FATAL(smt_space_init_check(&s, a), ACC_OK);
+    CU_ASSERT_EQUAL_FATAL(smt_enc_init(&enc, &s, 0), ACC_OK);
+    acc_result_mem *m = acc_result_mem_new();
+    acc_invariant_result ir;
+    test_diags d = { 0 };
+    acc_diag_sink sink = test_diags_sink(&d);
+    CU_ASSERT_EQUAL(acc_check_invariant(&ir, m, &enc, 0, 0, &a->invariants[0], 0, &sink), ACC_OK);
+    CU_ASSERT_EQUAL(ir.status, ACC_INV_VIOLATED);
+    a->rules[0].forbid = true;         /* the evaluator now denies what Z3 permits */
+    CU_ASSERT_EQUAL(acc_check_invariant(&ir, m, &enc, 0, 0, &a->invariants[0], 0, &sink),
+                    ACC_EINTERNAL);
+    CU_ASSERT_TRUE(test_diags_match(&d, "?: error: internal error: the witness of invariant "
+                                        "'not-x' does not re-evaluate as a permitted event that "
+                                        "breaks it\n"));
+    test_diags_free(&d);
+    acc_result_mem_free(m);
+    smt_enc_fini(&enc);
+    smt_space_fini(&s);
+    acc_ruleset_free(a);
+}
+
 int main(void)
 {
     static const test_case tests[] = {
@@ -288,6 +320,8 @@ int main(void)
         { "z3_errors_are_recorded_not_fatal", test_smt_encode__z3_errors_are_recorded_not_fatal },
         { "structural_equality_ignores_parentheses",
           test_smt_encode__structural_equality_ignores_parentheses },
+        { "an_unconfirmed_witness_is_an_internal_error",
+          test_smt_encode__an_unconfirmed_witness_is_an_internal_error },
         { NULL, NULL } };
     return test_run_suite("smt_encode", tests);
 }
