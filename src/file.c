@@ -32,6 +32,19 @@ static void report_too_large(const acc_diag_sink *sink, const char *path, size_t
                          "file is too large (%zu bytes; rule files are limited to 16 MiB)", len);
 }
 
+/* The length of a UTF-16 or UTF-32 byte order mark at the start of text, or 0. */
+static size_t unicode_mark_length(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    if (len >= 4 && s[0] == 0x00 && s[1] == 0x00 && s[2] == 0xFE && s[3] == 0xFF)
+        return 4;   /* UTF-32BE */
+    if (len >= 4 && s[0] == 0xFF && s[1] == 0xFE && s[2] == 0x00 && s[3] == 0x00)
+        return 4;   /* UTF-32LE */
+    if (len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
+        return 2;   /* UTF-16LE, UTF-16BE */
+    return 0;
+}
+
 int acc_file_parse(acc_file **out, const char *path, const char *text, size_t len,
                    const acc_diag_sink *sink)
 {
@@ -55,6 +68,16 @@ int acc_file_parse(acc_file **out, const char *path, const char *text, size_t le
     if (!(file->src.path = acc_arena_strdup(&file->arena, path ? path : "<input>")) ||
         !(file->src.text = acc_arena_strndup(&file->arena, len ? text : "", len)))
         goto done;
+    /* UTF-16 or UTF-32 text would give one "invalid UTF-8" error per character: say once
+       what the file is instead. */
+    if (unicode_mark_length(file->src.text, len) > 0) {
+        acc_diag_report(sink, ACC_SEV_ERROR, &file->src, 0,
+                        (uint32_t)unicode_mark_length(file->src.text, len),
+                        "the file is UTF-16 or UTF-32 text (it starts with a byte order mark); "
+                        "rule files are UTF-8");
+        status = ACC_EINPUT;
+        goto done;
+    }
     /* The lexer runs a token ahead of the parser: hold the messages to sort them. */
     acc_diag_buffer held;
     acc_diag_buffer_init(&held, &file->src.path, 1);
@@ -72,24 +95,48 @@ done:
     return ACC_OK;
 }
 
-/* Reads the whole regular file open on fd (size from fstat) into a new buffer. */
-static int read_all(int fd, size_t size, char **text, size_t *len)
+/*
+ * Reads the regular file open on fd to its end into a new buffer, at most `max` bytes
+ * (ACC_EINPUT when there are more). The size from fstat is only a first guess: files of
+ * /proc report 0 and a file may grow while it is read. On ACC_EIO errno says why.
+ */
+static int read_all(int fd, size_t size_hint, size_t max, char **text, size_t *len)
 {
-    char *buf = acc_malloc(size + 1);
-    size_t n = 0;
+    size_t cap = (size_hint < max ? size_hint : max) + 1, n = 0;
+    char *buf = acc_malloc(cap);
     if (!buf)
         return ACC_ENOMEM;
-    while (n < size) {
-        ssize_t got = read(fd, buf + n, size - n);
+    for (;;) {
+        if (n == cap) {
+            if (cap > max) {
+                acc_free(buf);
+                return ACC_EINPUT;
+            }
+            size_t grown_cap = cap > max / 2 ? max + 1 : 2 * cap;
+            char *grown = acc_realloc(buf, grown_cap);
+            if (!grown) {
+                acc_free(buf);
+                return ACC_ENOMEM;
+            }
+            buf = grown;
+            cap = grown_cap;
+        }
+        ssize_t got = read(fd, buf + n, cap - n);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
+            int saved = errno;
             acc_free(buf);
+            errno = saved;
             return ACC_EIO;
         }
         if (got == 0)
-            break;   /* the file shrank while we read it: take what is there */
+            break;
         n += (size_t)got;
+    }
+    if (n > max) {
+        acc_free(buf);
+        return ACC_EINPUT;
     }
     *text = buf;
     *len = n;
@@ -128,7 +175,13 @@ int acc_file_load(acc_file **out, const char *path, const acc_diag_sink *sink)
         status = ACC_EIO;
         goto done;
     }
-    status = read_all(fd, (size_t)st.st_size, &text, &len);
+    status = read_all(fd, (size_t)st.st_size, ACC_FILE_MAX_BYTES, &text, &len);
+    if (status == ACC_EINPUT) {   /* it grew past the limit while being read */
+        acc_diag_report_file(sink, ACC_SEV_ERROR, path, "file is too large (more than 16 MiB; "
+                             "rule files are limited to 16 MiB)");
+        status = ACC_EIO;
+        goto done;
+    }
     if (status == ACC_EIO) {
         acc_diag_report_file(sink, ACC_SEV_ERROR, path, "cannot read the rule file: %s",
                              strerror(errno));
