@@ -167,9 +167,7 @@ void acc_check_result_free(acc_check_result *r)
 
 int acc_check_exit_code(const acc_check_result *r, bool strict)
 {
-    if (r->n_unknown || r->n_rules_unknown)
-        return 3;
     if (r->n_violated || (strict && (r->n_dead || r->n_redundant)))
         return 1;
-    return 0;
+    return r->n_unknown || r->n_rules_unknown ? 3 : 0;
 }

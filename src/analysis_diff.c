@@ -579,12 +579,12 @@ void acc_diff_result_free(acc_diff_result *r)
 
 int acc_diff_exit_code(const acc_diff_result *r, bool strict, bool deny_new_permits)
 {
-    if (r->n_unknown)
-        return 3;
     for (size_t i = 0; i < r->n_invariants; i++)
         if (r->invariants[i].status == ACC_INV_VIOLATED && (!r->invariants[i].from_old || strict))
             return 1;
-    return deny_new_permits && r->n_newly_permitted ? 1 : 0;
+    if (deny_new_permits && r->n_newly_permitted)
+        return 1;
+    return r->n_unknown ? 3 : 0;
 }
 
 Z3_ast acc_diff_class_formula(smt_enc *enc, const acc_diff_class *c)

@@ -332,6 +332,39 @@ static void test_check__lint_result_collects_and_decides(void)
     acc_ruleset_free(rs);
 }
 
+static void test_check__exit_codes_rank_findings_over_unknown(void)
+{
+    acc_check_result c;
+    memset(&c, 0, sizeof c);
+    CU_ASSERT_EQUAL(acc_check_exit_code(&c, true), 0);
+    c.n_rules_unknown = 1;
+    CU_ASSERT_EQUAL(acc_check_exit_code(&c, false), 3);
+    c.n_redundant = 1;
+    CU_ASSERT_EQUAL(acc_check_exit_code(&c, false), 3);
+    CU_ASSERT_EQUAL(acc_check_exit_code(&c, true), 1);
+    c.n_violated = 1;
+    CU_ASSERT_EQUAL(acc_check_exit_code(&c, false), 1);
+
+    acc_invariant_result inv[2];
+    memset(inv, 0, sizeof inv);
+    inv[1].from_old = true;
+    inv[1].status = ACC_INV_VIOLATED;
+    acc_diff_result d;
+    memset(&d, 0, sizeof d);
+    d.invariants = inv;
+    d.n_invariants = 2;
+    d.n_unknown = 1;
+    CU_ASSERT_EQUAL(acc_diff_exit_code(&d, false, false), 3);
+    CU_ASSERT_EQUAL(acc_diff_exit_code(&d, true, false), 1);     /* OLD's, with --strict */
+    d.n_unknown = 0;
+    CU_ASSERT_EQUAL(acc_diff_exit_code(&d, false, false), 0);
+    d.n_newly_permitted = 1;
+    CU_ASSERT_EQUAL(acc_diff_exit_code(&d, false, true), 1);
+    CU_ASSERT_EQUAL(acc_diff_exit_code(&d, false, false), 0);
+    inv[0].status = ACC_INV_VIOLATED;                             /* NEW's */
+    CU_ASSERT_EQUAL(acc_diff_exit_code(&d, false, false), 1);
+}
+
 typedef int (*analysis_fn)(const acc_ruleset *a, const acc_ruleset *b);
 
 static int run_check_only(const acc_ruleset *a, const acc_ruleset *b)
@@ -417,6 +450,8 @@ int main(void)
           test_check__witness_facts_and_decisions_are_complete },
         { "renderers_refuse_other_formats", test_check__renderers_refuse_other_formats },
         { "lint_result_collects_and_decides", test_check__lint_result_collects_and_decides },
+        { "exit_codes_rank_findings_over_unknown",
+          test_check__exit_codes_rank_findings_over_unknown },
         { "allocation_failures_are_handled_everywhere",
           test_check__allocation_failures_are_handled_everywhere },
         { NULL, NULL } };

@@ -147,8 +147,9 @@ int acc_check(acc_check_result **out, const acc_ruleset *rs, const acc_analysis_
 void acc_check_result_free(acc_check_result *r);
 
 /*
- * The exit code of `check` for this result (cli.md): 3 when anything is unknown, else 1
- * when an invariant is violated or (with `strict`) a rule is dead or redundant, else 0.
+ * The exit code of `check` for this result (cli.md): 1 when an invariant is violated or
+ * (with `strict`) a rule is dead or redundant; else 3 when anything is unknown; else 0.
+ * A definite finding outranks an inconclusive query (the same order for diff and lint).
  */
 int acc_check_exit_code(const acc_check_result *r, bool strict);
 
@@ -206,9 +207,9 @@ int acc_diff(acc_diff_result **out, const acc_ruleset *old_rs, const acc_ruleset
 void acc_diff_result_free(acc_diff_result *r);
 
 /*
- * The exit code of `diff` (cli.md): 3 when anything is unknown; else 1 when an invariant
- * of NEW is violated, or (strict) one of OLD is, or (deny_new_permits) anything is newly
- * permitted; else 0.
+ * The exit code of `diff` (cli.md): 1 when an invariant of NEW is violated, or (strict)
+ * one of OLD is, or (deny_new_permits) anything is newly permitted; else 3 when anything
+ * is unknown; else 0.
  */
 int acc_diff_exit_code(const acc_diff_result *r, bool strict, bool deny_new_permits);
 
