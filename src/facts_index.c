@@ -5,8 +5,11 @@
  * for an item binding its length (4 bytes) and its bytes. A slot holds the key's hash,
  * the time and `has` value, and the key itself when it is short (most are: a party and
  * an item id) or its place in a growing byte pool. Nothing is allocated per entry: the
- * pool and the slot table grow geometrically.
+ * pool and the slot table grow geometrically: the table by half when 3/4 full (its load
+ * stays in [1/2, 3/4]), releasing the old table page by page as the rehash reads it, so
+ * that old and new are never both resident.
  */
+#define _DEFAULT_SOURCE            /* madvise (grow.h) */
 #include "facts_index.h"
 
 #include "alloc.h"
@@ -17,6 +20,7 @@
 
 #define FACT_HASH_SEED 0x6163636f72642d66ULL  /* "accord-f" */
 #define MIN_SLOTS 64
+#define RELEASE_SLOTS 1024         /* old slots read between two releases while growing */
 
 /* Keys up to this long live in their slot: no second cache miss to compare them. */
 #define INLINE_KEY 24
@@ -201,20 +205,24 @@ static slot *find_slot(const acc_facts *f, const fact_index *ix, uint64_t h,
 
 static int grow_index(acc_facts *f, fact_index *ix)
 {
-    size_t cap = ix->cap ? ix->cap * 2 : MIN_SLOTS;
+    size_t cap = ix->cap ? ix->cap + ix->cap / 2 : MIN_SLOTS;
     if (cap >= ((size_t)1 << 32))
         return ACC_ENOMEM;
     slot *slots = acc_calloc(cap, sizeof *slots);
     if (!slots)
         return ACC_ENOMEM;
+    acc_hint_huge_pages(slots, cap * sizeof *slots);
+    char *released = (char *)ix->slots;
     for (size_t i = 0; i < ix->cap; i++) {
         const slot *s = &ix->slots[i];
-        if (!s->hash)
-            continue;
-        size_t j = acc_hash_range(s->hash, cap);
-        while (slots[j].hash)
-            j = j + 1 == cap ? 0 : j + 1;
-        slots[j] = *s;
+        if (s->hash) {
+            size_t j = acc_hash_range(s->hash, cap);
+            while (slots[j].hash)
+                j = j + 1 == cap ? 0 : j + 1;
+            slots[j] = *s;
+        }
+        if ((i + 1) % RELEASE_SLOTS == 0)
+            released = acc_release_pages(released, (char *)(ix->slots + i + 1));
     }
     (void)f;
     acc_free(ix->slots);
@@ -257,8 +265,12 @@ static void prefetch_key(acc_facts *f, const fact_index *ix, const acc_event *ev
 {
     size_t len = 0;
     bool oom = false;
-    if (ix->cap && encode_key(f, ix->fact, ev, source, &len, &oom))
-        __builtin_prefetch(&ix->slots[acc_hash_range(key_hash(f->key, len), ix->cap)]);
+    if (ix->cap && encode_key(f, ix->fact, ev, source, &len, &oom)) {
+        /* a 48-byte slot may straddle two cache lines: fetch both */
+        const slot *s = &ix->slots[acc_hash_range(key_hash(f->key, len), ix->cap)];
+        __builtin_prefetch(s);
+        __builtin_prefetch((const char *)s + sizeof *s - 1);
+    }
 }
 
 void acc_facts_prefetch(acc_facts *f, const acc_event *ev)

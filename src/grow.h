@@ -4,6 +4,13 @@
  * Every buffer of the audit that grows (collected findings, scratch buffers, pools) grows
  * by doubling through this one function, so that growth is amortised and no allocation
  * happens per entry.
+ *
+ * The two large hash tables (the id set, the facts index) are rehashed into a new table
+ * when they grow, and two helpers keep that cheap in memory and in address translation:
+ * the old table's pages are given back as the rehash reads past them, so that the peak
+ * is the new table alone rather than old plus new; and large tables ask for huge pages,
+ * since every lookup lands on a random page. Both are hints: where madvise or the advice
+ * is missing (the file that uses them defines _DEFAULT_SOURCE), they do nothing.
  */
 #ifndef ACCORD_GROW_H
 #define ACCORD_GROW_H
@@ -12,6 +19,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /*
  * Makes the array *p of *cap elements of `size` bytes hold at least `need` elements,
@@ -32,6 +42,53 @@ static inline bool acc_grow(void **p, size_t *cap, size_t need, size_t size, siz
     *p = q;
     *cap = n;
     return true;
+}
+
+/* The system's page size (4096 when it cannot be read). */
+static inline size_t acc_page_size(void)
+{
+    static size_t page;
+    if (!page) {
+        long n = sysconf(_SC_PAGESIZE);
+        page = n > 0 ? (size_t)n : 4096;
+    }
+    return page;
+}
+
+/*
+ * Gives back the whole pages of [from, to): their contents are no longer needed (they
+ * read as zeros afterwards). Returns where the next call should start (the end of what
+ * was released, or `from` when no whole page lay in the range).
+ */
+static inline char *acc_release_pages(char *from, char *to)
+{
+#ifdef MADV_DONTNEED
+    uintptr_t page = acc_page_size();
+    uintptr_t start = ((uintptr_t)from + page - 1) & ~(page - 1);
+    uintptr_t end = (uintptr_t)to & ~(page - 1);
+    if (end > start && madvise((void *)start, end - start, MADV_DONTNEED) == 0)
+        return (char *)end;
+#else
+    (void)to;
+#endif
+    return from;
+}
+
+/* Asks for huge pages for a large table that is looked up at random places. */
+static inline void acc_hint_huge_pages(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+    if (len >= ((size_t)4 << 20)) {
+        uintptr_t huge = (uintptr_t)2 << 20;
+        uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+        uintptr_t end = ((uintptr_t)p + len) & ~(huge - 1);
+        if (end > start)
+            (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+    }
+#else
+    (void)p;
+    (void)len;
+#endif
 }
 
 #endif
