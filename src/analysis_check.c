@@ -2,7 +2,8 @@
  * analysis_check.c - `accord check` (accord/analysis.h): every invariant proven or refuted
  * with a re-checked witness, every rule classified as ok, dead or redundant.
  *
- * The queries, for rule r of kind K under K's assumptions A (each in a push/pop scope):
+ * The queries, for rule r of kind K under K's assumptions A (each in a push/pop scope;
+ * a rule's redundancy query comes first, see classify_rule):
  *   invariant I:        A and permitted_K and not I           unsat: proven
  *   forbid r dead:      A and r                               unsat: dead
  *   permit r dead:      A and r and not forbid_any            unsat: dead
@@ -48,8 +49,25 @@ static Z3_ast rules_or(smt_enc *enc, uint32_t view, acc_kind kind, bool forbid, 
     return r;
 }
 
-/* Status of rule i (see the file comment). */
-static int classify_rule(acc_rule_result *out, acc_result_mem *m, smt_enc *enc, uint32_t i)
+/* Marks the rules of `kind` that the model (rules_true) shows firing: a forbid whose
+ * condition holds, a permit whose condition holds where no forbid's does. */
+static void mark_alive(const acc_ruleset *rs, acc_kind kind, const bool *rules_true, bool *alive)
+{
+    bool blocked = false;
+    for (uint32_t i = 0; i < rs->n_rules; i++)
+        blocked |= rs->rules[i].kind == kind && rs->rules[i].forbid && rules_true[i];
+    for (uint32_t i = 0; i < rs->n_rules; i++)
+        alive[i] |= rs->rules[i].kind == kind && rules_true[i] && (rs->rules[i].forbid || !blocked);
+}
+
+/*
+ * Status of rule i (see the file comment). The redundancy query comes first: sat means
+ * ok in one query (a dead rule cannot decide anything). Only when it is unsat does the
+ * dead query tell dead from redundant, and not even then when a model of an earlier
+ * query showed the rule firing (alive[i]).
+ */
+static int classify_rule(acc_rule_result *out, acc_result_mem *m, smt_enc *enc, uint32_t i,
+                         bool *alive, bool *rules_true)
 {
     const acc_ruleset *rs = enc->space->views[0].rs;
     const acc_rule *r = &rs->rules[i];
@@ -61,18 +79,24 @@ static int classify_rule(acc_rule_result *out, acc_result_mem *m, smt_enc *enc, 
         return st;
     size_t mark = smt_enc_mark(enc);
     Z3_ast lit = t->rule[i];
-    Z3_ast dead[4] = { t->assume[k], t->dom[k], lit, smt_enc_not(enc, t->forbid_any[k]) };
+    Z3_ast red[5] = { t->assume[k], t->dom[k], lit,
+                      r->forbid ? t->permit_any[k] : smt_enc_not(enc, t->forbid_any[k]),
+                      smt_enc_not(enc, rules_or(enc, 0, k, r->forbid, i)) };
     smt_answer ans;
-    st = smt_enc_check(enc, smt_enc_and(enc, r->forbid ? 3 : 4, dead), k, &ans, NULL, NULL);
-    if (st == ACC_OK && ans == SMT_UNSAT)
-        out->status = ACC_RULE_DEAD;
+    st = smt_enc_check(enc, smt_enc_and(enc, 5, red), k, &ans, NULL, rules_true);
     if (st == ACC_OK && ans == SMT_SAT) {
-        Z3_ast red[5] = { t->assume[k], t->dom[k], lit,
-                          r->forbid ? t->permit_any[k] : smt_enc_not(enc, t->forbid_any[k]),
-                          smt_enc_not(enc, rules_or(enc, 0, k, r->forbid, i)) };
-        st = smt_enc_check(enc, smt_enc_and(enc, 5, red), k, &ans, NULL, NULL);
-        if (st == ACC_OK)
-            out->status = ans == SMT_UNSAT ? ACC_RULE_REDUNDANT : ACC_RULE_OK;
+        out->status = ACC_RULE_OK;
+        mark_alive(rs, k, rules_true, alive);
+    } else if (st == ACC_OK && ans == SMT_UNSAT && alive[i]) {
+        out->status = ACC_RULE_REDUNDANT;
+    } else if (st == ACC_OK && ans == SMT_UNSAT) {
+        Z3_ast dead[4] = { t->assume[k], t->dom[k], lit, smt_enc_not(enc, t->forbid_any[k]) };
+        st = smt_enc_check(enc, smt_enc_and(enc, r->forbid ? 3 : 4, dead), k, &ans, NULL,
+                           rules_true);
+        if (st == ACC_OK && ans != SMT_UNKNOWN)
+            out->status = ans == SMT_UNSAT ? ACC_RULE_DEAD : ACC_RULE_REDUNDANT;
+        if (st == ACC_OK && ans == SMT_SAT)
+            mark_alive(rs, k, rules_true, alive);
     }
     if (st == ACC_OK && ans == SMT_UNKNOWN) {
         out->status = ACC_RULE_UNKNOWN;
@@ -108,7 +132,7 @@ int acc_check(acc_check_result **out, const acc_ruleset *rs, const acc_analysis_
         return ACC_EUSAGE;
     smt_space space;
     smt_enc enc;
-    bool have_space = false;
+    bool have_space = false, *alive = NULL, *rules_true = NULL;
     memset(&enc, 0, sizeof enc);
     acc_check_result *r = acc_calloc(1, sizeof *r);
     int st = r && (r->mem = acc_result_mem_new()) ? ACC_OK : ACC_ENOMEM;
@@ -141,14 +165,20 @@ int acc_check(acc_check_result **out, const acc_ruleset *rs, const acc_analysis_
         st = ACC_ENOMEM;
         goto done;
     }
+    alive = acc_calloc(rs->n_rules + 1, sizeof *alive);
+    rules_true = acc_calloc((size_t)enc.core_stride * 2, sizeof *rules_true);
+    if (!alive || !rules_true)
+        st = ACC_ENOMEM;
     for (uint32_t i = 0; i < rs->n_rules && st == ACC_OK; i++) {
         acc_rule_result *rr = &r->rules_report[i];
-        st = classify_rule(rr, r->mem, &enc, i);
+        st = classify_rule(rr, r->mem, &enc, i, alive, rules_true);
         r->n_dead += rr->status == ACC_RULE_DEAD;
         r->n_redundant += rr->status == ACC_RULE_REDUNDANT;
         r->n_rules_unknown += rr->status == ACC_RULE_UNKNOWN;
     }
 done:
+    acc_free(alive);
+    acc_free(rules_true);
     if (acc_analysis_finish(st, &enc, &space, have_space, sink) != ACC_OK) {
         acc_check_result_free(r);
         return st;

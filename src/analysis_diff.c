@@ -173,18 +173,24 @@ static Z3_ast fix_to_box(region *g, bool *masks, Z3_ast t)
     return r;
 }
 
-static int box_inside(region *g, bool *masks, smt_answer *answer)
+static int box_inside(region *g, bool *masks, Z3_ast outside, smt_answer *answer)
 {
     smt_enc *enc = g->enc;
     size_t mark = smt_enc_mark(enc);
     int st = smt_enc_check(enc, smt_enc_and2(enc, box_formula(g, masks),
-                                             fix_to_box(g, masks, g->outside)),
+                                             fix_to_box(g, masks, outside)),
                            g->kind, answer, NULL, NULL);
     smt_enc_release(enc, mark);
     return st;
 }
 
-/* Grows the current box (the cell of a point) as far as it stays in R. */
+/*
+ * Grows the current box (the cell of a point) as far as it stays in R. For each
+ * dimension, `outside` is first specialised to the other dimensions' pinned values
+ * (once), then the whole dimension is tried, else each value alone: the box with the
+ * dimension at keep + {v} lies in R iff the box with it at {v} does, since the box with
+ * keep already does, and testing {v} alone lets the substitution fold the dimension too.
+ */
 static int grow_box(region *g, size_t *unknown)
 {
     for (uint32_t di = 0; di < g->n_dims; di++) {
@@ -195,20 +201,31 @@ static int grow_box(region *g, size_t *unknown)
         memcpy(keep, m, d->n * sizeof *m);
         for (uint32_t v = 0; v < d->n; v++)
             m[v] = true;
+        size_t mark = smt_enc_mark(g->enc);
+        Z3_ast outside = fix_to_box(g, g->masks, g->outside);
         smt_answer ans;
-        int st = box_inside(g, g->masks, &ans);
+        int st = box_inside(g, g->masks, outside, &ans);
         *unknown += st == ACC_OK && ans == SMT_UNKNOWN;
         if (st == ACC_OK && ans != SMT_UNSAT) {
-            memcpy(m, keep, d->n * sizeof *m);
+            bool grown[256], *good = grown;
+            if (d->n > 256 && !(good = acc_calloc(d->n, sizeof *good)))
+                st = ACC_ENOMEM;
             for (uint32_t v = 0; v < d->n && st == ACC_OK; v++) {
-                if (m[v])
+                good[v] = keep[v];
+                if (keep[v])
                     continue;
+                memset(m, 0, d->n * sizeof *m);
                 m[v] = true;
-                st = box_inside(g, g->masks, &ans);
+                st = box_inside(g, g->masks, outside, &ans);
                 *unknown += st == ACC_OK && ans == SMT_UNKNOWN;
-                m[v] = st == ACC_OK && ans == SMT_UNSAT;
+                good[v] = st == ACC_OK && ans == SMT_UNSAT;
             }
+            if (st == ACC_OK)
+                memcpy(m, good, d->n * sizeof *m);
+            if (good != grown)
+                acc_free(good);
         }
+        smt_enc_release(g->enc, mark);
         if (keep != saved)
             acc_free(keep);
         if (st != ACC_OK)

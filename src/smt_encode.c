@@ -1152,9 +1152,12 @@ static void read_model(smt_enc *enc, acc_kind kind, smt_point *point, bool *rule
             point->facts[i] = model_bool(enc, m, enc->fact[i]);
     }
     if (rules_true)
-        for (uint32_t v = 0; v < enc->space->n_views; v++)
-            for (uint32_t i = 0; i < enc->space->views[v].rs->n_rules; i++)
-                rules_true[v * enc->core_stride + i] = model_bool(enc, m, enc->vt[v].rule[i]);
+        for (uint32_t v = 0; v < enc->space->n_views; v++) {
+            const acc_ruleset *rs = enc->space->views[v].rs;
+            for (uint32_t i = 0; i < rs->n_rules; i++)
+                rules_true[v * enc->core_stride + i] =
+                    rs->rules[i].kind == kind && model_bool(enc, m, enc->vt[v].rule[i]);
+        }
     Z3_model_dec_ref(enc->ctx, m);
 }
 

@@ -193,8 +193,8 @@ typedef enum smt_answer { SMT_SAT, SMT_UNSAT, SMT_UNKNOWN } smt_answer;
 /*
  * Checks `query` in a push/pop scope. On SMT_SAT with `point` non-NULL, fills it with
  * the model's event of `kind` (point->facts must hold space->n_facts slots) and, when
- * `rules_true` is non-NULL, rules_true[v*core_stride + i] with the model's value of
- * rule i's literal in view v. On SMT_UNSAT fills enc->core. On SMT_UNKNOWN fills
+ * `rules_true` is non-NULL, rules_true[v*core_stride + i] with the model's value of the
+ * condition of rule i of view v (false for rules of other kinds). On SMT_UNSAT fills enc->core. On SMT_UNKNOWN fills
  * enc->reason. Returns ACC_OK or the encoder's error status.
  */
 int smt_enc_check(smt_enc *enc, Z3_ast query, acc_kind kind, smt_answer *answer,
