@@ -400,6 +400,68 @@ static void test_hostile__audit_of_dev_zero_exits_2_at_once(void)
     assert_audit("/dev/zero", 2, NULL, "/dev/zero: error: cannot audit log: not a regular file");
 }
 
+/* Records the location of every not-permitted finding (the entries of the log below). */
+typedef struct located {
+    size_t n;
+    unsigned last_line, last_column;
+} located;
+
+static void on_located(void *payload, const acc_finding *f)
+{
+    located *l = payload;
+    if (f->code != ACC_FINDING_NOT_PERMITTED)
+        return;
+    l->n++;
+    l->last_line = f->line;
+    l->last_column = f->column;
+}
+
+static void test_hostile__log_on_one_line_is_read_in_linear_time(void)
+{
+    /* 100,000 entries, 9 MB, without a newline: locating each start tag once scanned back
+       to the start of the line, and this took minutes. */
+    enum { N = 100000 };
+    buf b = { 0 };
+    buf_str(&b, LOG_HEAD);
+    size_t last_start = 0;
+    for (int i = 1; i <= N; i++) {
+        char entry[160];
+        last_start = b.len;
+        snprintf(entry, sizeof entry, "<request seq=\"%d\" id=\"R-%d\" time=\"2015-01-05T"
+                 "09:00:00Z\" from=\"US\" to=\"JP\" topic=\"nk-missile\"/>", i, i);
+        buf_str(&b, entry);
+    }
+    buf_str(&b, "\n" LOG_END);
+    acc_ruleset *rs = NULL;
+    acc_file *f = NULL;
+    CU_ASSERT_EQUAL_FATAL(acc_file_default(&f, NULL), ACC_OK);
+    CU_ASSERT_EQUAL_FATAL(acc_ruleset_build(&rs, &f, 1, NULL), ACC_OK);
+    acc_file_free(f);
+    acc_audit_options opt;
+    acc_audit_options_init(&opt);
+    opt.rules = rs;
+    located l = { 0 };
+    opt.on_finding = on_located;
+    opt.finding_payload = &l;
+    acc_audit_source src = { "one-line.xml", b.p, b.len };
+    acc_audit_result *res = NULL;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CU_ASSERT_EQUAL_FATAL(acc_audit_run(&res, &opt, &src, 1, NULL), ACC_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    CU_ASSERT_EQUAL(res->entries, N);
+    CU_ASSERT_EQUAL(l.n, N);
+    CU_ASSERT_EQUAL(l.last_line, 2);
+    CU_ASSERT_EQUAL(l.last_column, last_start - strlen(LOG_HEAD) + 1);
+    if (seconds >= MAX_SECONDS)
+        fprintf(stderr, "\none-line log: %.2f s\n", seconds);
+    CU_ASSERT_TRUE(seconds < MAX_SECONDS);
+    acc_audit_result_free(res);
+    acc_ruleset_free(rs);
+    free(b.p);
+}
+
 /* ---------------------------------------------------------------------------------- */
 /* Rule files                                                                         */
 
@@ -614,6 +676,7 @@ int main(void)
         { "audit_of_a_directory_exits_2_before_auditing", test_hostile__audit_of_a_directory_exits_2_before_auditing },
         { "audit_of_an_unreadable_log_exits_2", test_hostile__audit_of_an_unreadable_log_exits_2 },
         { "audit_of_dev_zero_exits_2_at_once", test_hostile__audit_of_dev_zero_exits_2_at_once },
+        { "log_on_one_line_is_read_in_linear_time", test_hostile__log_on_one_line_is_read_in_linear_time },
         { "dev_zero_as_rules_exits_2_in_every_command", test_hostile__dev_zero_as_rules_exits_2_in_every_command },
         { "directory_and_fifo_as_rules_exit_2", test_hostile__directory_and_fifo_as_rules_exit_2 },
         { "unreadable_rule_file_exits_2", test_hostile__unreadable_rule_file_exits_2 },
