@@ -226,6 +226,15 @@ static const char *at(const char *path, const char *rest)
     return l;
 }
 
+/* Writes b to tmp_dir/name, audits it as assert_audit does with "PATH" + rest expected on
+   stdout, and frees b. */
+static void assert_audit_buf(const char *name, buf *b, int exit_code, const char *rest)
+{
+    const char *log = write_file(name, b->p, b->len);
+    assert_audit(log, exit_code, at(log, rest), NULL);
+    free(b->p);
+}
+
 /* ---------------------------------------------------------------------------------- */
 /* Logs                                                                               */
 
@@ -277,10 +286,8 @@ static void test_hostile__audit_refuses_billion_laughs_at_once(void)
         buf_str(&b, "\">\n");
     }
     buf_str(&b, "]>\n<exchange-log xmlns=\"urn:accord:exchange-log:1\" accord=\"&lol9;\"/>\n");
-    const char *log = write_file("laughs.xml", b.p, b.len);
-    assert_audit(log, 2, at(log, ":2:1: error: [malformed] a document type declaration"),
-                 NULL);
-    free(b.p);
+    assert_audit_buf("laughs.xml", &b, 2,
+                     ":2:1: error: [malformed] a document type declaration");
 }
 
 static void test_hostile__audit_refuses_quadratic_blowup_at_once(void)
@@ -292,10 +299,8 @@ static void test_hostile__audit_refuses_quadratic_blowup_at_once(void)
     buf_str(&b, "\">]>\n" LOG_HEAD "  <request seq=\"1\" id=\"");
     buf_repeat(&b, "&a;", 100000);
     buf_str(&b, "\"/>\n" LOG_END);
-    const char *log = write_file("quadratic.xml", b.p, b.len);
-    assert_audit(log, 2, at(log, ":1:1: error: [malformed] a document type declaration"),
-                 NULL);
-    free(b.p);
+    assert_audit_buf("quadratic.xml", &b, 2,
+                     ":1:1: error: [malformed] a document type declaration");
 }
 
 static void test_hostile__audit_stops_at_10000_deep_nesting(void)
@@ -305,10 +310,8 @@ static void test_hostile__audit_stops_at_10000_deep_nesting(void)
     buf_repeat(&b, "<d>", 10000);
     buf_repeat(&b, "</d>", 10000);
     buf_str(&b, LOG_END);
-    const char *log = write_file("deep.xml", b.p, b.len);
-    assert_audit(log, 2, at(log, ":2:766: error: [malformed] malformed XML: elements are "
-                                 "nested more than 256 levels deep"), NULL);
-    free(b.p);
+    assert_audit_buf("deep.xml", &b, 2, ":2:766: error: [malformed] malformed XML: elements "
+                                        "are nested more than 256 levels deep");
 }
 
 static void test_hostile__audit_stops_at_a_16_mb_attribute(void)
@@ -367,7 +370,8 @@ static void test_hostile__audit_reports_a_nul_byte_where_it_is(void)
     const char *args[] = { "audit", log, NULL };
     cli_run r = run_cli(args);
     assert_run(&r, 2, at(log, ":2:3: error: [not-permitted]"), NULL);
-    CU_ASSERT_TRUE(contains(r.out, at(log, ":3:25: error: [malformed] malformed XML: Char 0x0 out of allowed range\n")));
+    CU_ASSERT_TRUE(contains(r.out, at(log, ":3:25: error: [malformed] malformed XML: Char 0x0 "
+                                           "out of allowed range\n")));
     run_free(&r);
 }
 
