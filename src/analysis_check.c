@@ -10,7 +10,9 @@
  *   permit r redundant: A and r and not forbid_any and not (other permits)   unsat
  *   forbid r redundant: A and r and permit_any and not (other forbids)       unsat
  * A redundant permit never decides an event alone; a redundant forbid never blocks an
- * event that the other forbids let through. Both are exact (docs/design.md).
+ * event that the other forbids let through. Both are exact (docs/design.md). The
+ * disjunctions of each rule's queries leave out the rules whose boxes do not meet its
+ * own (analysis_box.c): they are false whenever it holds.
  */
 #include "analysis_internal.h"
 
@@ -32,32 +34,44 @@ const char *acc_rule_status_name(acc_rule_status s)
     return (unsigned)s < 4 ? names[s] : "?";
 }
 
-/* The disjunction of the literals of the rules of `kind` with forbid == `forbid`, except
- * rule `skip`. */
-static Z3_ast rules_or(smt_enc *enc, uint32_t view, acc_kind kind, bool forbid, uint32_t skip)
+/*
+ * The disjunction of the conditions of the rules of `kind` with forbid == `forbid`, except
+ * rule `skip`, leaving out the rules that can never hold together with rule `skip` (their
+ * boxes do not meet). Every query below requires rule `skip`'s condition, under which
+ * those rules are false: the answer and every model stay the same, and at 1,000 rules a
+ * query holds a few dozen conditions instead of hundreds.
+ */
+static Z3_ast rules_or(smt_enc *enc, const acc_box_set *boxes, acc_kind kind, bool forbid,
+                       uint32_t skip)
 {
-    const acc_ruleset *rs = enc->space->views[view].rs;
+    const acc_ruleset *rs = enc->space->views[0].rs;
     Z3_ast *args = acc_malloc((rs->n_rules + 1) * sizeof *args);
     if (!args)
         return smt_enc_oom(enc);
     unsigned n = 0;
     for (uint32_t i = 0; i < rs->n_rules; i++)
-        if (i != skip && rs->rules[i].kind == kind && rs->rules[i].forbid == forbid)
-            args[n++] = enc->vt[view].rule[i];
+        if (i != skip && rs->rules[i].kind == kind && rs->rules[i].forbid == forbid &&
+            acc_box_set_meet(boxes, i, skip))
+            args[n++] = enc->vt[0].rule[i];
     Z3_ast r = smt_enc_or(enc, n, args);
     acc_free(args);
     return r;
 }
 
-/* Marks the rules of `kind` that the model (rules_true) shows firing: a forbid whose
- * condition holds, a permit whose condition holds where no forbid's does. */
-static void mark_alive(const acc_ruleset *rs, acc_kind kind, const bool *rules_true, bool *alive)
+/*
+ * Marks the rules that fire on the model's event: every forbid whose condition holds, and
+ * every permit whose condition holds when no forbid's does. The event's rules are found
+ * by the concrete evaluator (the meaning the encoding must agree with) rather than by
+ * asking the model for each rule's value: with hundreds of rules of one kind, those model
+ * evaluations cost more than the queries themselves.
+ */
+static void mark_alive(const smt_enc *enc, const smt_point *pt, acc_recheck *rc, bool *alive)
 {
-    bool blocked = false;
-    for (uint32_t i = 0; i < rs->n_rules; i++)
-        blocked |= rs->rules[i].kind == kind && rs->rules[i].forbid && rules_true[i];
-    for (uint32_t i = 0; i < rs->n_rules; i++)
-        alive[i] |= rs->rules[i].kind == kind && rules_true[i] && (rs->rules[i].forbid || !blocked);
+    acc_recheck_eval(rc, enc->space, &enc->space->views[0], pt);
+    for (size_t i = 0; i < rc->verdict.n_forbids; i++)
+        alive[rc->verdict.forbids[i]] = true;
+    for (size_t i = 0; rc->verdict.n_forbids == 0 && i < rc->verdict.n_permits; i++)
+        alive[rc->verdict.permits[i]] = true;
 }
 
 /*
@@ -66,8 +80,9 @@ static void mark_alive(const acc_ruleset *rs, acc_kind kind, const bool *rules_t
  * dead query tell dead from redundant, and not even then when a model of an earlier
  * query showed the rule firing (alive[i]).
  */
-static int classify_rule(acc_rule_result *out, acc_result_mem *m, smt_enc *enc, uint32_t i,
-                         bool *alive, bool *rules_true)
+static int classify_rule(acc_rule_result *out, acc_result_mem *m, smt_enc *enc,
+                         const acc_box_set *boxes, uint32_t i, bool *alive, smt_point *pt,
+                         acc_recheck *rc)
 {
     const acc_ruleset *rs = enc->space->views[0].rs;
     const acc_rule *r = &rs->rules[i];
@@ -79,24 +94,24 @@ static int classify_rule(acc_rule_result *out, acc_result_mem *m, smt_enc *enc, 
         return st;
     size_t mark = smt_enc_mark(enc);
     Z3_ast lit = t->rule[i];
+    Z3_ast no_forbid = smt_enc_not(enc, rules_or(enc, boxes, k, true, i));
     Z3_ast red[5] = { t->assume[k], t->dom[k], lit,
-                      r->forbid ? t->permit_any[k] : smt_enc_not(enc, t->forbid_any[k]),
-                      smt_enc_not(enc, rules_or(enc, 0, k, r->forbid, i)) };
+                      r->forbid ? rules_or(enc, boxes, k, false, i) : no_forbid,
+                      smt_enc_not(enc, rules_or(enc, boxes, k, r->forbid, i)) };
     smt_answer ans;
-    st = smt_enc_check(enc, smt_enc_and(enc, 5, red), k, &ans, NULL, rules_true);
+    st = smt_enc_check(enc, smt_enc_and(enc, 5, red), k, &ans, pt, NULL);
     if (st == ACC_OK && ans == SMT_SAT) {
         out->status = ACC_RULE_OK;
-        mark_alive(rs, k, rules_true, alive);
+        mark_alive(enc, pt, rc, alive);
     } else if (st == ACC_OK && ans == SMT_UNSAT && alive[i]) {
         out->status = ACC_RULE_REDUNDANT;
     } else if (st == ACC_OK && ans == SMT_UNSAT) {
-        Z3_ast dead[4] = { t->assume[k], t->dom[k], lit, smt_enc_not(enc, t->forbid_any[k]) };
-        st = smt_enc_check(enc, smt_enc_and(enc, r->forbid ? 3 : 4, dead), k, &ans, NULL,
-                           rules_true);
+        Z3_ast dead[4] = { t->assume[k], t->dom[k], lit, no_forbid };
+        st = smt_enc_check(enc, smt_enc_and(enc, r->forbid ? 3 : 4, dead), k, &ans, pt, NULL);
         if (st == ACC_OK && ans != SMT_UNKNOWN)
             out->status = ans == SMT_UNSAT ? ACC_RULE_DEAD : ACC_RULE_REDUNDANT;
         if (st == ACC_OK && ans == SMT_SAT)
-            mark_alive(rs, k, rules_true, alive);
+            mark_alive(enc, pt, rc, alive);
     }
     if (st == ACC_OK && ans == SMT_UNKNOWN) {
         out->status = ACC_RULE_UNKNOWN;
@@ -132,7 +147,10 @@ int acc_check(acc_check_result **out, const acc_ruleset *rs, const acc_analysis_
         return ACC_EUSAGE;
     smt_space space;
     smt_enc enc;
-    bool have_space = false, *alive = NULL, *rules_true = NULL;
+    bool have_space = false, *alive = NULL, have_pt = false, have_rc = false;
+    smt_point pt;
+    acc_recheck rc;
+    acc_box_set *boxes = NULL;
     memset(&enc, 0, sizeof enc);
     acc_check_result *r = acc_calloc(1, sizeof *r);
     int st = r && (r->mem = acc_result_mem_new()) ? ACC_OK : ACC_ENOMEM;
@@ -165,20 +183,27 @@ int acc_check(acc_check_result **out, const acc_ruleset *rs, const acc_analysis_
         st = ACC_ENOMEM;
         goto done;
     }
+    if ((st = acc_box_set_rules(&boxes, &space, 0)) != ACC_OK)
+        goto done;
     alive = acc_calloc(rs->n_rules + 1, sizeof *alive);
-    rules_true = acc_calloc((size_t)enc.core_stride * 2, sizeof *rules_true);
-    if (!alive || !rules_true)
+    have_pt = acc_point_init(&pt, &space) == ACC_OK;
+    have_rc = acc_recheck_init(&rc, rs) == ACC_OK;
+    if (!alive || !have_pt || !have_rc)
         st = ACC_ENOMEM;
     for (uint32_t i = 0; i < rs->n_rules && st == ACC_OK; i++) {
         acc_rule_result *rr = &r->rules_report[i];
-        st = classify_rule(rr, r->mem, &enc, i, alive, rules_true);
+        st = classify_rule(rr, r->mem, &enc, boxes, i, alive, &pt, &rc);
         r->n_dead += rr->status == ACC_RULE_DEAD;
         r->n_redundant += rr->status == ACC_RULE_REDUNDANT;
         r->n_rules_unknown += rr->status == ACC_RULE_UNKNOWN;
     }
 done:
+    acc_box_set_free(boxes);
     acc_free(alive);
-    acc_free(rules_true);
+    if (have_pt)
+        acc_point_fini(&pt);
+    if (have_rc)
+        acc_recheck_fini(&rc);
     if (acc_analysis_finish(st, &enc, &space, have_space, sink) != ACC_OK) {
         acc_check_result_free(r);
         return st;

@@ -14,7 +14,7 @@
 
 acc_result_mem *acc_result_mem_new(void)
 {
-    acc_result_mem *m = acc_malloc(sizeof *m);
+    acc_result_mem *m = acc_calloc(1, sizeof *m);
     if (m)
         acc_arena_init(&m->arena);
     return m;
@@ -81,6 +81,30 @@ void acc_vec_fini(acc_vec *v)
     memset(v, 0, sizeof *v);
 }
 
+/*
+ * acc_source_locate, continuing from the place located last when `offset` lies at or
+ * after it in the same source (check and diff locate rules mostly in file order).
+ */
+static void locate(acc_result_mem *m, const acc_source_text *src, uint32_t offset,
+                   unsigned *line, unsigned *column)
+{
+    if (offset > src->len)
+        offset = (uint32_t)src->len;
+    if (m->loc_src != src || offset < m->loc_offset) {
+        m->loc_src = src;
+        m->loc_offset = m->loc_line_start = 0;
+        m->loc_line = 1;
+    }
+    for (uint32_t i = m->loc_offset; i < offset; i++)
+        if (src->text[i] == '\n') {
+            m->loc_line++;
+            m->loc_line_start = i + 1;
+        }
+    m->loc_offset = offset;
+    *line = m->loc_line;
+    *column = (unsigned)(offset - m->loc_line_start) + 1;
+}
+
 int acc_location_make(acc_location *out, acc_result_mem *m, const acc_ruleset *rs,
                       acc_span span)
 {
@@ -88,7 +112,7 @@ int acc_location_make(acc_location *out, acc_result_mem *m, const acc_ruleset *r
     if (span.source >= rs->n_sources)
         return ACC_OK;
     const acc_source_text *src = &rs->sources[span.source];
-    acc_source_locate(src, span.start, &out->line, &out->column);
+    locate(m, src, span.start, &out->line, &out->column);
     out->file = acc_result_strdup(m, src->path ? src->path : "");
     return out->file ? ACC_OK : ACC_ENOMEM;
 }

@@ -13,6 +13,11 @@
 
 struct acc_result_mem {
     acc_arena arena;
+    /* acc_location_make's place in the source it located last, so that locating the
+       rules of a large file one after the other reads it once, not once per rule */
+    const acc_source_text *loc_src;
+    uint32_t loc_offset, loc_line_start;
+    unsigned loc_line;
 };
 
 /* A new, empty result memory, or NULL when out of memory. */
@@ -110,5 +115,16 @@ bool acc_invariant_replaced(const acc_ruleset *old_rs, uint32_t i, const acc_rul
 Z3_ast acc_diff_region(smt_enc *enc, acc_kind kind, bool newly_permitted, Z3_ast *outside);
 /* diff: the box of a class as a formula of an encoder over the same diff space. */
 Z3_ast acc_diff_class_formula(smt_enc *enc, const acc_diff_class *c);
+
+/*
+ * Boxes of the rules of one view (analysis_box.c): per rule, per enumerated field the
+ * members and for time the interval its condition can hold on, an over-approximation.
+ * acc_box_set_meet(set, i, j) is false only when rules i and j can never hold on one
+ * event. ACC_OK or ACC_ENOMEM; free with acc_box_set_free (NULL is accepted).
+ */
+typedef struct acc_box_set acc_box_set;
+int acc_box_set_rules(acc_box_set **out, const smt_space *s, uint32_t view);
+bool acc_box_set_meet(const acc_box_set *set, uint32_t i, uint32_t j);
+void acc_box_set_free(acc_box_set *set);
 
 #endif
