@@ -32,6 +32,21 @@
 /* libxml2 limits nesting only when it builds a tree: a SAX reader must do it itself,
    or "<d><d><d>..." grows its name stacks without bound. Same limit as libxml2's. */
 #define MAX_DEPTH 256
+/* libxml2 compares each attribute of a start tag with all those before it (duplicate
+   check), so one tag of n attributes costs n*n/2 comparisons before any callback: 100,000
+   attributes took 50 s, a 10 MB tag hours. An entry has at most 14; the reader counts them
+   before libxml2 sees the bytes (guard_scan) and stops past this many. */
+#define MAX_ATTRIBUTES 1000
+
+/* States of the attribute guard's scan of the raw input (guard_scan). */
+enum guard_state {
+    GUARD_TEXT,        /* character data: look for '<' */
+    GUARD_LT,          /* just after '<' */
+    GUARD_BANG,        /* after "<!": comment, CDATA section or declaration? */
+    GUARD_TAG,         /* in a start or end tag, outside quotes: count '=' */
+    GUARD_QUOTE,       /* in a quoted attribute value */
+    GUARD_SKIP         /* in a comment, CDATA section, PI or declaration: find its end */
+};
 
 struct acc_xml_reader {
     xmlParserCtxtPtr ctxt;
@@ -53,6 +68,14 @@ struct acc_xml_reader {
     int64_t last_nl;           /* offset of the last '\n' before scan_pos, -1 if none */
     bool nl_known;             /* false after bytes were lost before being scanned */
     bool oom;
+    /* Attribute guard: a scan of the bytes before they are fed (guard_scan). */
+    uint8_t guard;             /* enum guard_state */
+    char quote;                /* GUARD_QUOTE: the quote that ends the value */
+    uint8_t bang_len;          /* GUARD_BANG: bytes seen after "<!" (at most 2) */
+    char bang[2];
+    const char *skip_end;      /* GUARD_SKIP: what ends the construct ("-->", "?>", ...) */
+    uint8_t skip_matched;      /* bytes of skip_end matched so far */
+    unsigned tag_attrs;        /* '=' outside quotes in the current tag */
     const xmlChar **attrs;     /* attribute array with decoded values (decode_amp) */
     size_t attrs_cap;
     xmlChar *decoded;
@@ -407,6 +430,149 @@ static bool looks_wide(const unsigned char *s, size_t n)
     return false;
 }
 
+/* Enters GUARD_SKIP until `end` has been seen. */
+static void guard_skip(acc_xml_reader *r, const char *end)
+{
+    r->guard = GUARD_SKIP;
+    r->skip_end = end;
+    r->skip_matched = 0;
+}
+
+/*
+ * Follows the markup of s[0..n) (the bytes about to be fed, continuing the state of the
+ * bytes before them) and returns the offset of the first '=' that makes a tag's
+ * MAX_ATTRIBUTES + 1st attribute, or n. Outside quotes a start tag holds one '=' per
+ * attribute; a raw '<' cannot occur in a value, so every '<' outside comments, CDATA
+ * sections and processing instructions begins markup. Character data, values and
+ * comments are crossed with memchr; only names and spaces inside tags go byte by byte.
+ */
+static size_t guard_scan(acc_xml_reader *r, const char *s, size_t n)
+{
+    static const bool tag_special[256] = { ['"'] = true, ['\''] = true, ['<'] = true,
+                                           ['>'] = true, ['='] = true };
+    size_t i = 0;
+    while (i < n) {
+        char c = s[i];
+        switch ((enum guard_state)r->guard) {
+        case GUARD_TEXT: {
+            const char *lt = memchr(s + i, '<', n - i);
+            if (!lt)
+                return n;
+            i = (size_t)(lt - s) + 1;
+            r->guard = GUARD_LT;
+            break;
+        }
+        case GUARD_LT:
+            if (c == '!') {
+                r->guard = GUARD_BANG;
+                r->bang_len = 0;
+                i++;
+            } else if (c == '?') {
+                guard_skip(r, "?>");
+                i++;
+            } else {
+                r->guard = GUARD_TAG;   /* a start or end tag (an end tag has no '=') */
+                r->tag_attrs = 0;
+            }
+            break;
+        case GUARD_BANG:
+            r->bang[r->bang_len++] = c;
+            i++;
+            if (r->bang_len == 1 && c == '[')
+                guard_skip(r, "]]>");
+            else if (r->bang_len == 2)
+                guard_skip(r, r->bang[0] == '-' && r->bang[1] == '-' ? "-->" : ">");
+            break;
+        case GUARD_TAG:
+            /* Names and spaces: skip to the next byte that matters here. */
+            while (i < n && !tag_special[(unsigned char)s[i]])
+                i++;
+            if (i == n)
+                return n;
+            c = s[i++];
+            if (c == '"' || c == '\'') {
+                r->guard = GUARD_QUOTE;
+                r->quote = c;
+            } else if (c == '>') {
+                r->guard = GUARD_TEXT;
+            } else if (c == '<') {
+                r->guard = GUARD_LT;    /* malformed: libxml2 reports it */
+            } else if (c == '=' && ++r->tag_attrs > MAX_ATTRIBUTES) {
+                return i - 1;
+            }
+            break;
+        case GUARD_QUOTE: {
+            const char *q = memchr(s + i, r->quote, n - i);
+            if (!q)
+                return n;
+            i = (size_t)(q - s) + 1;
+            r->guard = GUARD_TAG;
+            break;
+        }
+        case GUARD_SKIP:
+            /* Only where the terminator's first byte occurs is it matched byte by byte
+               ("-->", "]]>", "?>" or ">"; "--->" and "]]]>" end too). */
+            if (r->skip_matched == 0) {
+                const char *f = memchr(s + i, r->skip_end[0], n - i);
+                if (!f)
+                    return n;
+                i = (size_t)(f - s) + 1;
+                r->skip_matched = 1;
+            } else {
+                i++;
+                if (c == r->skip_end[r->skip_matched])
+                    r->skip_matched++;
+                else if (c != r->skip_end[0])
+                    r->skip_matched = 0;
+                else if (!(r->skip_matched == 2 && r->skip_end[1] == c))
+                    r->skip_matched = 1;
+            }
+            if (r->skip_end[r->skip_matched] == '\0')
+                r->guard = GUARD_TEXT;
+            break;
+        }
+    }
+    return n;
+}
+
+/* Where the bytes of one acc_xml_reader_feed call begin in the stream. */
+typedef struct feed_origin {
+    const char *data;          /* the call's first byte */
+    uint64_t offset;           /* its offset in the stream */
+    uint64_t lines;            /* newlines before it */
+    int64_t last_nl;           /* offset of the last one, -1 if none */
+} feed_origin;
+
+/*
+ * Feeds piece[0..cut) (the complete entries before the tag go to the handler as usual),
+ * then stops the reader at piece[cut], the '=' of an attribute past MAX_ATTRIBUTES.
+ */
+static int stop_at_attribute_limit(acc_xml_reader *r, const feed_origin *o,
+                                   const char *piece, size_t cut)
+{
+    if (cut > 0) {
+        int rc = xmlParseChunk(r->ctxt, piece, (int)cut, 0);
+        if (r->oom)
+            return ACC_ENOMEM;
+        if (r->stopped)
+            return ACC_EINPUT;
+        if (rc == XML_ERR_NO_MEMORY)
+            return ACC_ENOMEM;
+    }
+    const char *at = piece + cut;
+    uint64_t lines = o->lines;
+    int64_t last_nl = o->last_nl;
+    for (const char *p = o->data; (p = memchr(p, '\n', (size_t)(at - p))) != NULL; p++) {
+        lines++;
+        last_nl = (int64_t)(o->offset + (uint64_t)(p - o->data));
+    }
+    int64_t off = (int64_t)(o->offset + (uint64_t)(at - o->data));
+    char msg[80];
+    snprintf(msg, sizeof msg, "a start tag has more than %d attributes", MAX_ATTRIBUTES);
+    fail(r, (unsigned)(lines + 1), (unsigned)(off - last_nl), false, msg);
+    return ACC_EINPUT;
+}
+
 int acc_xml_reader_feed(acc_xml_reader *r, const char *data, size_t len, bool last)
 {
     if (r->stopped)
@@ -418,6 +584,7 @@ int acc_xml_reader_feed(acc_xml_reader *r, const char *data, size_t len, bool la
             return ACC_EINPUT;
         }
     }
+    feed_origin origin = { data, r->fed, r->fed_lines, r->fed_last_nl };
     for (const char *p = data, *stop = data + len; p && p < stop;) {
         p = memchr(p, '\n', (size_t)(stop - p));
         if (p) {
@@ -429,6 +596,9 @@ int acc_xml_reader_feed(acc_xml_reader *r, const char *data, size_t len, bool la
     r->fed += len;
     do {
         size_t n = len < FEED_PIECE ? len : FEED_PIECE;
+        size_t cut = guard_scan(r, data, n);
+        if (cut < n)
+            return stop_at_attribute_limit(r, &origin, data, cut);
         bool end = last && n == len;
         r->terminating = end;
         int rc = xmlParseChunk(r->ctxt, n ? data : NULL, (int)n, end ? 1 : 0);

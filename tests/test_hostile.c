@@ -466,6 +466,89 @@ static void test_hostile__log_on_one_line_is_read_in_linear_time(void)
     free(b.p);
 }
 
+static void test_hostile__audit_stops_at_a_tag_of_100000_attributes(void)
+{
+    /* libxml2 checks each attribute against all before it: 100,000 took 50 s. */
+    buf b = { 0 };
+    buf_str(&b, LOG_HEAD REQUEST "  <request");
+    for (int i = 0; i < 100000; i++) {
+        char attr[32];
+        snprintf(attr, sizeof attr, " a%d=\"\"", i);
+        buf_str(&b, attr);
+    }
+    buf_str(&b, "/>\n" LOG_END);
+    const char *log = write_file("attributes.xml", b.p, b.len);
+    const char *args[] = { "audit", log, NULL };
+    cli_run r = run_cli(args);
+    /* The 1,001st '=' (of a1000) is at column 2 + 8 + 10*6 + 90*7 + 900*8 + 6 + 1. */
+    assert_run(&r, 2, at(log, ":2:3: error: [not-permitted]"), NULL);
+    CU_ASSERT_TRUE(contains(r.out, at(log, ":3:7907: error: [malformed] malformed XML: a start "
+                                           "tag has more than 1000 attributes\n")));
+    run_free(&r);
+    free(b.p);
+}
+
+/* Audits `text` read `chunk` bytes at a time; returns the result (collected findings). */
+static acc_audit_result *audit_in_chunks(const char *text, size_t chunk)
+{
+    static acc_ruleset *rs;
+    if (!rs) {
+        acc_file *f = NULL;
+        CU_ASSERT_EQUAL_FATAL(acc_file_default(&f, NULL), ACC_OK);
+        CU_ASSERT_EQUAL_FATAL(acc_ruleset_build(&rs, &f, 1, NULL), ACC_OK);
+        acc_file_free(f);
+    }
+    acc_audit_options opt;
+    acc_audit_options_init(&opt);
+    opt.rules = rs;
+    opt.collect = true;
+    opt.chunk_size = chunk;
+    acc_audit_source src = { "a.xml", text, strlen(text) };
+    acc_audit_result *res = NULL;
+    CU_ASSERT_EQUAL_FATAL(acc_audit_run(&res, &opt, &src, 1, NULL), ACC_OK);
+    return res;
+}
+
+static void test_hostile__attribute_limit_ignores_comments_cdata_and_values(void)
+{
+    /* 2,000 '=' in a comment, a CDATA section, a processing instruction and a value, with
+       quotes and '>' in the way, are no attributes; a tag with 1,001 attributes after
+       them is found at the same place whatever the chunk size. */
+    buf b = { 0 };
+    buf_str(&b, "<?xml version=\"1.0\"?>\n<?pi a='\"=?>\n" LOG_HEAD "<!-- \" ' > ");
+    buf_repeat(&b, "a=", 2000);
+    buf_str(&b, " -->\n  <request seq=\"1\" id=\"R-1\" time=\"2015-01-05T09:00:00Z\" "
+                "from=\"US\" to=\"JP\" topic=\"nk-missile\"><note><![CDATA[ <x ");
+    buf_repeat(&b, "b=\"\" ", 2000);
+    buf_str(&b, "]]]></note></request>\n  <request seq=\"2\" id=\"");
+    buf_repeat(&b, "=>'", 2000);
+    buf_str(&b, "\" time=\"2015-01-05T09:00:00Z\" from=\"US\" to=\"JP\" topic=\"nk-missile\"/>\n"
+                "<?pi ");
+    buf_repeat(&b, "c=", 2000);
+    buf_str(&b, "?" "?>\n  <request");   /* split: "??>" is a trigraph */
+    for (int i = 0; i < 1001; i++)
+        buf_str(&b, " x=''");
+    buf_str(&b, "/>\n" LOG_END);
+    static const size_t chunks[] = { 1, 2, 3, 7, 64, 4096, 0 };
+    for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+        acc_audit_result *res = audit_in_chunks(b.p, chunks[i]);
+        CU_ASSERT_EQUAL(res->n_findings, 3);
+        if (res->n_findings == 3) {
+            CU_ASSERT_EQUAL(res->findings[0].code, ACC_FINDING_NOT_PERMITTED);
+            CU_ASSERT_EQUAL(res->findings[1].code, ACC_FINDING_NOT_PERMITTED);
+            CU_ASSERT_EQUAL(res->findings[2].code, ACC_FINDING_MALFORMED);
+            CU_ASSERT_STRING_EQUAL(res->findings[2].message, "malformed XML: a start tag has "
+                                                              "more than 1000 attributes");
+            CU_ASSERT_EQUAL(res->findings[2].line, 8);
+            /* "  <request", 1,000 times " x=''", then " x" and the '=' */
+            CU_ASSERT_EQUAL(res->findings[2].column, 10 + 1000 * 5 + 3);
+        }
+        CU_ASSERT_EQUAL(res->entries, 2);
+        acc_audit_result_free(res);
+    }
+    free(b.p);
+}
+
 /* ---------------------------------------------------------------------------------- */
 /* Rule files                                                                         */
 
@@ -681,6 +764,8 @@ int main(void)
         { "audit_of_an_unreadable_log_exits_2", test_hostile__audit_of_an_unreadable_log_exits_2 },
         { "audit_of_dev_zero_exits_2_at_once", test_hostile__audit_of_dev_zero_exits_2_at_once },
         { "log_on_one_line_is_read_in_linear_time", test_hostile__log_on_one_line_is_read_in_linear_time },
+        { "audit_stops_at_a_tag_of_100000_attributes", test_hostile__audit_stops_at_a_tag_of_100000_attributes },
+        { "attribute_limit_ignores_comments_cdata_and_values", test_hostile__attribute_limit_ignores_comments_cdata_and_values },
         { "dev_zero_as_rules_exits_2_in_every_command", test_hostile__dev_zero_as_rules_exits_2_in_every_command },
         { "directory_and_fifo_as_rules_exit_2", test_hostile__directory_and_fifo_as_rules_exit_2 },
         { "unreadable_rule_file_exits_2", test_hostile__unreadable_rule_file_exits_2 },
