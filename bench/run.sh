@@ -113,7 +113,8 @@ say ""
 say "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'),"\
     "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) of memory;"\
     "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-say "- libxml2 $(xmllint --version 2>&1 | head -1 | awk '{ print $NF }'), $(z3 -version),"\
+say "- libxml2 $(xmllint --version 2>&1 | head -1 | awk '{ v = $NF; printf "%d.%d.%d", v / 10000, v / 100 % 100, v % 100 }'),"\
+    "$(z3 -version),"\
     "$(cc --version | head -1), build: $BUILD (Release)"
 say "- hyperfine runs per command: $RUNS (slow commands: $SLOW_RUNS)"
 
