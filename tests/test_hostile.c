@@ -671,6 +671,27 @@ static void test_hostile__utf16_rule_file_gets_one_clear_error(void)
     free(utf16);
 }
 
+static void test_hostile__lint_of_30000_parties_is_not_quadratic(void)
+{
+    /* The solver's domain looked each member up linearly: 100,000 parties took minutes
+       before the first query. */
+    buf b = { 0 };
+    buf_str(&b, "accord T { title \"t\" effective 2014-12-29 }\nparties {");
+    for (int i = 0; i < 30000; i++) {
+        char party[16];
+        snprintf(party, sizeof party, " P%d", i);
+        buf_str(&b, party);
+    }
+    buf_str(&b, " } topics { t } levels { L }\n"
+                "rule r permit transfer when from == P29999;\n");
+    const char *path = write_file("parties.accord", b.p, b.len);
+    const char *args[] = { "lint", path, NULL };
+    cli_run r = run_cli(args);
+    assert_run(&r, 0, "lint: 0 errors, 0 warnings, 1 rule set analysed\n", NULL);
+    run_free(&r);
+    free(b.p);
+}
+
 static void test_hostile__errors_beyond_the_limit_are_counted_not_shown(void)
 {
     buf b = { 0 };
@@ -774,6 +795,7 @@ int main(void)
         { "oversized_rule_file_is_refused_unread", test_hostile__oversized_rule_file_is_refused_unread },
         { "rule_file_bad_bytes_are_located", test_hostile__rule_file_bad_bytes_are_located },
         { "utf16_rule_file_gets_one_clear_error", test_hostile__utf16_rule_file_gets_one_clear_error },
+        { "lint_of_30000_parties_is_not_quadratic", test_hostile__lint_of_30000_parties_is_not_quadratic },
         { "errors_beyond_the_limit_are_counted_not_shown", test_hostile__errors_beyond_the_limit_are_counted_not_shown },
         { "numbers_too_large_for_a_duration_are_errors", test_hostile__numbers_too_large_for_a_duration_are_errors },
         { "library_refuses_an_oversized_text", test_hostile__library_refuses_an_oversized_text },
