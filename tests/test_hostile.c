@@ -404,6 +404,14 @@ static void test_hostile__audit_of_dev_zero_exits_2_at_once(void)
     assert_audit("/dev/zero", 2, NULL, "/dev/zero: error: cannot audit log: not a regular file");
 }
 
+/* The time bound of work done in this process: valgrind (its preload library in
+   LD_PRELOAD) slows it some twenty times, which says nothing about the code. */
+static double in_process_max_seconds(void)
+{
+    const char *preload = getenv("LD_PRELOAD");
+    return preload && strstr(preload, "vgpreload") ? 20 * MAX_SECONDS : MAX_SECONDS;
+}
+
 /* Records the location of every not-permitted finding (the entries of the log below). */
 typedef struct located {
     size_t n;
@@ -458,9 +466,9 @@ static void test_hostile__log_on_one_line_is_read_in_linear_time(void)
     CU_ASSERT_EQUAL(l.n, N);
     CU_ASSERT_EQUAL(l.last_line, 2);
     CU_ASSERT_EQUAL(l.last_column, last_start - strlen(LOG_HEAD) + 1);
-    if (seconds >= MAX_SECONDS)
+    if (seconds >= in_process_max_seconds())
         fprintf(stderr, "\none-line log: %.2f s\n", seconds);
-    CU_ASSERT_TRUE(seconds < MAX_SECONDS);
+    CU_ASSERT_TRUE(seconds < in_process_max_seconds());
     acc_audit_result_free(res);
     acc_ruleset_free(rs);
     free(b.p);
