@@ -238,6 +238,16 @@ static void assert_audit_buf(const char *name, buf *b, int exit_code, const char
 /* ---------------------------------------------------------------------------------- */
 /* Logs                                                                               */
 
+/* Audits log: exit 2, the first entry (REQUEST) judged, then `malformed` ("PATH" + rest). */
+static void assert_judged_then_malformed(const char *log, const char *rest)
+{
+    const char *args[] = { "audit", log, NULL };
+    cli_run r = run_cli(args);
+    assert_run(&r, 2, at(log, ":2:3: error: [not-permitted]"), NULL);
+    CU_ASSERT_TRUE(contains(r.out, at(log, rest)));
+    run_free(&r);
+}
+
 static void test_hostile__audit_does_not_read_an_external_file_entity(void)
 {
     const char *canary = write_text("canary.txt", "CANARY-7f3a\n");
@@ -336,12 +346,8 @@ static void test_hostile__audit_reports_invalid_utf8_where_it_is(void)
 {
     const char *log = write_text("utf8.xml", LOG_HEAD REQUEST
                                  "  <request seq=\"2\" id=\"R-\xC3\x28\"/>\n" LOG_END);
-    const char *args[] = { "audit", log, NULL };
-    cli_run r = run_cli(args);
-    assert_run(&r, 2, at(log, ":2:3: error: [not-permitted]"), NULL);
-    CU_ASSERT_TRUE(contains(r.out, at(log, ":3:26: error: [malformed] malformed XML: invalid "
-                                           "UTF-8 Bytes: 0xC3 0x28 0x22 0x2F\n")));
-    run_free(&r);
+    assert_judged_then_malformed(log, ":3:26: error: [malformed] malformed XML: invalid UTF-8 "
+                                      "Bytes: 0xC3 0x28 0x22 0x2F\n");
 }
 
 static void test_hostile__audit_refuses_utf16_with_a_byte_order_mark(void)
@@ -367,12 +373,8 @@ static void test_hostile__audit_reports_a_nul_byte_where_it_is(void)
 {
     static const char doc[] = LOG_HEAD REQUEST "  <request seq=\"2\" id=\"R\0\"/>\n" LOG_END;
     const char *log = write_file("nul.xml", doc, sizeof doc - 1);
-    const char *args[] = { "audit", log, NULL };
-    cli_run r = run_cli(args);
-    assert_run(&r, 2, at(log, ":2:3: error: [not-permitted]"), NULL);
-    CU_ASSERT_TRUE(contains(r.out, at(log, ":3:25: error: [malformed] malformed XML: Char 0x0 "
-                                           "out of allowed range\n")));
-    run_free(&r);
+    assert_judged_then_malformed(log, ":3:25: error: [malformed] malformed XML: Char 0x0 out of "
+                                      "allowed range\n");
 }
 
 static void test_hostile__audit_of_a_directory_exits_2_before_auditing(void)
@@ -486,13 +488,9 @@ static void test_hostile__audit_stops_at_a_tag_of_100000_attributes(void)
     }
     buf_str(&b, "/>\n" LOG_END);
     const char *log = write_file("attributes.xml", b.p, b.len);
-    const char *args[] = { "audit", log, NULL };
-    cli_run r = run_cli(args);
     /* The 1,001st '=' (of a1000) is at column 2 + 8 + 10*6 + 90*7 + 900*8 + 6 + 1. */
-    assert_run(&r, 2, at(log, ":2:3: error: [not-permitted]"), NULL);
-    CU_ASSERT_TRUE(contains(r.out, at(log, ":3:7907: error: [malformed] malformed XML: a start "
-                                           "tag has more than 1000 attributes\n")));
-    run_free(&r);
+    assert_judged_then_malformed(log, ":3:7907: error: [malformed] malformed XML: a start tag "
+                                      "has more than 1000 attributes\n");
     free(b.p);
 }
 
