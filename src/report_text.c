@@ -39,14 +39,29 @@ void acc_report_diag_text(FILE *out, const acc_diag *d, bool color)
             d->message, reset);
     if (!d->line || !d->source_line)
         return;
-    /* The source line, tabs kept so that the caret line below stays aligned. */
-    fprintf(out, "%5u | %.*s\n", d->line, (int)d->source_line_len, d->source_line);
+    /* The source line, tabs kept so that the caret line below stays aligned. A long line
+       (a generated or hostile file) is shown as a window around the caret. */
+    enum { WINDOW = 160, BEFORE = 60 };
+    size_t len = d->source_line_len, caret = d->column - 1, from = 0;
+    if (caret > len)
+        caret = len;
+    if (len > WINDOW && caret > BEFORE)
+        from = caret - BEFORE;
+    size_t to = len - from > WINDOW ? from + WINDOW : len;
+    const char *lead = from ? "..." : "", *tail = to < len ? "..." : "";
+    fprintf(out, "%5u | %s%.*s%s\n", d->line, lead, (int)(to - from), d->source_line + from,
+            tail);
     fputs("      | ", out);
-    for (unsigned i = 1; i < d->column && i <= d->source_line_len; i++)
-        fputc(d->source_line[i - 1] == '\t' ? '\t' : ' ', out);
+    if (from)
+        fputs("   ", out);
+    for (size_t i = from; i < caret; i++)
+        fputc(d->source_line[i] == '\t' ? '\t' : ' ', out);
     fputs(color ? "\033[1;32m" : "", out);
     fputc('^', out);
-    for (unsigned i = 1; i < d->span_len; i++)
+    unsigned span = d->span_len;
+    if (caret + span > to + 1)
+        span = (unsigned)(to + 1 - caret);
+    for (unsigned i = 1; i < span; i++)
         fputc('~', out);
     fprintf(out, "%s\n", reset);
 }

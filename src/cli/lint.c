@@ -96,6 +96,7 @@ int cli_cmd_lint(const cli_options *opts)
     acc_lint_result *lint = NULL;
     lint_file *files = NULL;
     dedup_sink dedup = { 0 };
+    bool inconclusive = false;
     cli_output out = { 0 };
     int code = EXIT_UNUSABLE;
     size_t n = opts->n_args;
@@ -108,16 +109,19 @@ int cli_cmd_lint(const cli_options *opts)
     acc_diag_sink sink = { dedup_receive, &dedup };
     files = calloc(n ? n : 1, sizeof *files);
     if (!files)
-        goto done;
+        goto out_of_memory;
     for (size_t i = 0; i < n; i++) {
         files[i].path = opts->args[i];
-        if (acc_file_load(&files[i].file, files[i].path, &sink) != ACC_OK)
+        int status = acc_file_load(&files[i].file, files[i].path, &sink);
+        if (status == ACC_ENOMEM)
+            goto out_of_memory;     /* never a lint that looks clean for want of memory */
+        if (status != ACC_OK)
             files[i].file = NULL;
     }
     acc_analysis_options aopt = { .timeout_ms = opts->timeout_ms };
     const char **paths = calloc(n + 1, sizeof *paths);
     if (!paths)
-        goto done;
+        goto out_of_memory;
     for (size_t i = 0; i < (n ? n : 1); i++) {
         acc_ruleset *rs = NULL;
         size_t len = 0;
@@ -125,22 +129,37 @@ int cli_cmd_lint(const cli_options *opts)
             if (!files[i].file)
                 continue;
             len = chain_paths(files, n, i, paths, n + 1);
+            if (len == 0) {
+                /* Amendments naming each other in a cycle: build the file on its own, so
+                   that the library reports its missing base. */
+                paths[0] = files[i].path;
+                len = 1;
+            }
         }
-        if (cli_load_ruleset(&rs, paths, len, &sink) == ACC_OK) {
+        int status = cli_load_ruleset(&rs, paths, len, &sink);
+        if (status == ACC_OK) {
             acc_check_result *check = NULL;
-            int status = acc_check(&check, rs, &aopt, &sink);
+            status = acc_check(&check, rs, &aopt, &sink);
             if (status == ACC_OK)
                 status = acc_lint_add_rule_set(lint, check);
             if (status != ACC_OK && status != ACC_ENOMEM) {
-                code = EXIT_INCONCLUSIVE;
-                acc_ruleset_free(rs);
-                free(paths);
-                goto done;
+                /* A solver error or a failed witness re-check (reported to the sink): never
+                   a pass. The other rule sets are still analysed and shown. */
+                inconclusive = true;
+                status = ACC_OK;
             }
+        } else if (status != ACC_ENOMEM) {
+            status = ACC_OK;                /* its errors are among the diagnostics */
         }
         acc_ruleset_free(rs);
+        if (status == ACC_ENOMEM) {
+            free(paths);
+            goto out_of_memory;
+        }
     }
     free(paths);
+    if (lint->failed_alloc)
+        goto out_of_memory;
     if (!cli_output_open(&out, opts))
         goto done;
     acc_report_options ropt = { .format = opts->format, .color = cli_use_color(opts, out.fp),
@@ -148,7 +167,11 @@ int cli_cmd_lint(const cli_options *opts)
     int status = cli_render_lint(out.fp, lint, &ropt);
     if (!cli_output_close(&out) || status != ACC_OK)
         goto done;
-    code = acc_lint_exit_code(lint, opts->strict);
+    code = inconclusive ? EXIT_INCONCLUSIVE : acc_lint_exit_code(lint, opts->strict);
+    goto done;
+out_of_memory:
+    fputs("accord: out of memory\n", stderr);
+    code = EXIT_UNUSABLE;
 done:
     if (files)
         for (size_t i = 0; i < n; i++)

@@ -1,0 +1,1 @@
+lint tests/cases/long-line.accord
