@@ -17,6 +17,8 @@ RENDERER(acc_sarif_write_audit, acc_audit_result)
 /* Renders with `fn` into a malloc'd string; the status goes to *status. */
 #define RENDER(fn, result, opts, status) render_with(fn##_any, (result), (opts), (status))
 
+/* Not inlined: gcc 12 at -O2 then mistakes the memstream buffer for a dangling local. */
+__attribute__((noinline))
 static char *render_with(render_fn fn, const void *result, const acc_report_options *opts,
                          int *status)
 {
