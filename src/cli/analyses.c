@@ -13,12 +13,6 @@ static acc_analysis_options analysis_options(const cli_options *opts)
     return (acc_analysis_options){ .timeout_ms = opts->timeout_ms };
 }
 
-static acc_report_options report_options(const cli_options *opts, FILE *fp)
-{
-    return (acc_report_options){ .format = opts->format, .color = cli_use_color(opts, fp),
-                                 .quiet = opts->quiet, .strict = opts->strict,
-                                 .deny_new_permits = opts->deny_new_permits };
-}
 
 /* Exit code for a failing library status: 3 for an internal or solver failure. */
 static int status_exit(int status)
@@ -65,7 +59,7 @@ int cli_cmd_check(const cli_options *opts)
     }
     if (!cli_output_open(&out, opts))
         goto done;
-    acc_report_options ropt = report_options(opts, out.fp);
+    acc_report_options ropt = cli_report_options(opts, out.fp);
     status = cli_render_check(out.fp, result, &ropt);
     if (!cli_output_close(&out) || status != ACC_OK)
         goto done;
@@ -125,7 +119,7 @@ int cli_cmd_diff(const cli_options *opts)
     }
     if (!cli_output_open(&out, opts))
         goto done;
-    acc_report_options ropt = report_options(opts, out.fp);
+    acc_report_options ropt = cli_report_options(opts, out.fp);
     status = cli_render_diff(out.fp, result, &ropt);
     if (!cli_output_close(&out) || status != ACC_OK)
         goto done;

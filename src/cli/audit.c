@@ -90,8 +90,7 @@ int cli_cmd_audit(const cli_options *opts)
     }
     if (!cli_output_open(&out, opts))
         goto done;
-    acc_report_options ropt = { .format = opts->format, .color = cli_use_color(opts, out.fp),
-                                .quiet = opts->quiet, .strict = opts->strict };
+    acc_report_options ropt = cli_report_options(opts, out.fp);
     status = cli_render_audit(out.fp, result, flow, &ropt);
     if (!cli_output_close(&out) || status != ACC_OK)
         goto done;

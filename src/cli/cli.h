@@ -49,6 +49,10 @@ bool cli_output_close(cli_output *out);
 /* True when text written to `fp` should be coloured, given --color and NO_COLOR. */
 bool cli_use_color(const cli_options *opts, FILE *fp);
 
+/* The renderer options the command line sets (format, colour for `fp`, -q, --strict,
+ * --deny-new-permits). */
+acc_report_options cli_report_options(const cli_options *opts, FILE *fp);
+
 /*
  * A diagnostic sink that prints to stderr in compiler style and counts errors; lint's
  * machine formats collect the diagnostics instead (copies owned by the collector).

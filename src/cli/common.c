@@ -93,6 +93,13 @@ bool cli_use_color(const cli_options *opts, FILE *fp)
     return isatty(fileno(fp)) == 1;
 }
 
+acc_report_options cli_report_options(const cli_options *opts, FILE *fp)
+{
+    return (acc_report_options){ .format = opts->format, .color = cli_use_color(opts, fp),
+                                 .quiet = opts->quiet, .strict = opts->strict,
+                                 .deny_new_permits = opts->deny_new_permits };
+}
+
 static char *dup_n(const char *s, size_t n)
 {
     char *copy = malloc(n + 1);

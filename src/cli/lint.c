@@ -162,8 +162,7 @@ int cli_cmd_lint(const cli_options *opts)
         goto out_of_memory;
     if (!cli_output_open(&out, opts))
         goto done;
-    acc_report_options ropt = { .format = opts->format, .color = cli_use_color(opts, out.fp),
-                                .quiet = opts->quiet, .strict = opts->strict };
+    acc_report_options ropt = cli_report_options(opts, out.fp);
     int status = cli_render_lint(out.fp, lint, &ropt);
     if (!cli_output_close(&out) || status != ACC_OK)
         goto done;
