@@ -1,13 +1,30 @@
 /*
  * facts_index.c - one hash index per fact, keyed by the binding values (facts_index.h).
  *
- * A key is encoded into bytes: 4 bytes per enumerated binding, 8 per time binding, and
- * for an item binding its length (4 bytes) and its bytes. A slot holds the key's hash,
- * the time and `has` value, and the key itself when it is short (most are: a party and
- * an item id) or its place in a growing byte pool. Nothing is allocated per entry: the
- * pool and the slot table grow geometrically: the table by half when 3/4 full (its load
- * stays in [1/2, 3/4]), releasing the old table page by page as the rehash reads it, so
- * that old and new are never both resident.
+ * acc_facts_new compiles each fact's bindings once into a key layout: the filters (the
+ * bindings to a constant) and the parts, each an enumerated field, the time or the item.
+ * A key is encoded into bytes: an enumerated value or a decision as the LEB128 varint of
+ * its 32 bits (one byte for the usual small member indexes), a time as 8 bytes, an item
+ * as its length (varint) then its bytes. Every key of a fact has the same sequence of
+ * part types and each part's encoding is prefix-free, so two keys of a fact are equal
+ * exactly when their values are, and no key is a proper prefix of another.
+ *
+ * A slot is 32 bytes in a 32-byte aligned table, so that it never straddles two cache
+ * lines: the time, `has`, a tag (the upper 32 bits of the key's hash, never 0; 0 marks
+ * an empty slot, and the tag alone places a slot, so a rehash needs no key), and the key
+ * itself when it has at most INLINE_KEY bytes, zero-padded, so that a probe compares
+ * three words; a longer key lives in a growing byte pool. Probing is linear, Robin Hood
+ * style (find_slot): a search for an absent key, the usual case for a new item, stops
+ * after about as many slots as one for a present key instead of running on to the next
+ * empty slot (each slot further is likely one more cache miss). Nothing is allocated
+ * per entry: the pool and the slot table grow geometrically: the table by half when 3/4 full
+ * (its load stays in [1/2, 3/4]), releasing the old table page by page as the rehash
+ * reads it, so that old and new are never both resident.
+ *
+ * acc_facts_prefetch encodes the entry's keys and keeps them, with a copy of the fields
+ * they were encoded from, for acc_facts_compute and acc_facts_insert: each key of an
+ * entry is encoded and hashed once when the three are called in that order (compute
+ * and insert fill the cache themselves when it does not hold their entry).
  */
 #define _DEFAULT_SOURCE            /* madvise (grow.h) */
 #include "facts_index.h"
@@ -16,6 +33,7 @@
 #include "grow.h"
 #include "hash.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define FACT_HASH_SEED 0x6163636f72642d66ULL  /* "accord-f" */
@@ -23,25 +41,58 @@
 #define RELEASE_SLOTS 1024         /* old slots read between two releases while growing */
 
 /* Keys up to this long live in their slot: no second cache miss to compare them. */
-#define INLINE_KEY 24
+#define INLINE_KEY 18
+#define LONG_KEY 0xff              /* slot.len of a key in the pool */
+#define MAX_KEY_LEN UINT32_MAX     /* a pool key's length is kept in 32 bits */
+
+/* Items up to this long are copied into the key cache; longer ones are not cached. */
+#define CACHED_ITEM 64
 
 typedef struct slot {
-    uint64_t hash;             /* 0: empty (hashes are forced non-zero) */
     int64_t time;
-    uint32_t len;              /* key length */
+    uint32_t tag;              /* upper half of the key's hash, never 0; 0: empty */
+    uint8_t len;               /* key length if <= INLINE_KEY, else LONG_KEY */
     bool has;
-    union {
-        unsigned char bytes[INLINE_KEY];   /* len <= INLINE_KEY */
-        uint64_t off;                      /* else: the key record in the pool */
-    } key;
+    unsigned char key[INLINE_KEY];  /* the key, zero-padded; or a LONG_KEY's
+                                       {uint32 length at 0, uint64 pool offset at 10} */
 } slot;
+
+#define LONG_LEN_AT 0
+#define LONG_OFF_AT 10
+#define SLOT_ALIGN 32
+
+_Static_assert(sizeof(slot) == SLOT_ALIGN, "a slot is half a cache line");
+_Static_assert(offsetof(slot, tag) == 8 && offsetof(slot, has) == 13 &&
+               offsetof(slot, key) == 14, "probe_equal compares bytes 8..32 but `has`");
+_Static_assert(offsetof(slot, key) + LONG_OFF_AT == 24, "a pool offset is the last word");
+
+typedef enum part_type { PART_ENUM, PART_TIME, PART_ITEM } part_type;
+
+/* One part of a key: the value of a field of the entry. */
+typedef struct key_part {
+    part_type type;
+    size_t src_off, cur_off;   /* PART_ENUM: the int field read from an inserted
+                                  (source) entry and from a looked-up (current) one */
+} key_part;
 
 typedef struct fact_index {
     const acc_fact *fact;
-    uint32_t id;
+    key_part *parts;
+    uint32_t n_parts, n_items;  /* n_items: parts that are the item */
+    size_t key_max;            /* longest key without its item bytes */
+    void *mem;                 /* the table's allocation; slots is inside, aligned */
     slot *slots;
     size_t cap, n;
 } fact_index;
+
+/* The keys of one entry, kept from acc_facts_prefetch for compute and insert. */
+typedef struct key_cache {
+    bool valid;
+    acc_event ev;              /* the fields encoded (facts and item pointer ignored) */
+    char item[CACHED_ITEM];    /* a copy of ev.item */
+    slot *cur, *src;           /* per fact: the probe of the current / source key
+                                  (len 0 and tag 0 when filtered out) */
+} key_cache;
 
 struct acc_facts {
     const acc_ruleset *rs;
@@ -52,15 +103,21 @@ struct acc_facts {
     size_t pool_len, pool_cap;
     unsigned char *key;        /* scratch for the key being looked up or inserted */
     size_t key_cap;
+    key_cache cache;
 };
+
+/* What encoding a key gave. */
+typedef enum key_status { KEY_OK, KEY_FILTERED, KEY_NOMEM } key_status;
 
 void acc_facts_free(acc_facts *f)
 {
     if (!f)
         return;
     if (f->idx)
-        for (uint32_t i = 0; i < f->rs->n_facts; i++)
-            acc_free(f->idx[i].slots);
+        for (uint32_t i = 0; i < f->rs->n_facts; i++) {
+            acc_free(f->idx[i].mem);
+            acc_free(f->idx[i].parts);
+        }
     for (int k = 0; k < ACC_KIND_COUNT; k++) {
         acc_free(f->on[k]);
         acc_free(f->src[k]);
@@ -68,7 +125,56 @@ void acc_facts_free(acc_facts *f)
     acc_free(f->idx);
     acc_free(f->pool);
     acc_free(f->key);
+    acc_free(f->cache.cur);
+    acc_free(f->cache.src);
     acc_free(f);
+}
+
+/* Where the int field `field` (an enumeration or the decision) is in an acc_event. */
+static size_t int_field_offset(acc_field field)
+{
+    switch (field) {
+    case ACC_FIELD_FROM: return offsetof(acc_event, from);
+    case ACC_FIELD_TO: return offsetof(acc_event, to);
+    case ACC_FIELD_TOPIC: return offsetof(acc_event, topic);
+    case ACC_FIELD_ORIGINATOR: return offsetof(acc_event, originator);
+    case ACC_FIELD_LEVEL: return offsetof(acc_event, level);
+    case ACC_FIELD_DECISION: return offsetof(acc_event, decision);
+    case ACC_FIELD_TIME:
+    case ACC_FIELD_ITEM:
+    case ACC_FIELD_COUNT:
+        break;
+    }
+    return 0;
+}
+
+/* Compiles the key layout of ix->fact: one part per binding to a field. */
+static int compile_key(fact_index *ix)
+{
+    const acc_fact *fa = ix->fact;
+    ix->parts = acc_calloc(fa->n_bindings + 1, sizeof *ix->parts);
+    if (!ix->parts)
+        return ACC_ENOMEM;
+    for (uint32_t i = 0; i < fa->n_bindings; i++) {
+        const acc_binding *b = &fa->bindings[i];
+        if (!b->cur.is_field)
+            continue;
+        key_part *p = &ix->parts[ix->n_parts++];
+        if (b->src_field == ACC_FIELD_ITEM) {
+            p->type = PART_ITEM;
+            ix->n_items++;
+            ix->key_max += 10;
+        } else if (b->cur.type == ACC_TYPE_TIME) {
+            p->type = PART_TIME;
+            ix->key_max += 8;
+        } else {               /* member indexes and decisions fit in 32 bits */
+            p->type = PART_ENUM;
+            p->src_off = int_field_offset(b->src_field);
+            p->cur_off = int_field_offset(b->cur.field);
+            ix->key_max += 5;
+        }
+    }
+    return ACC_OK;
 }
 
 int acc_facts_new(acc_facts **out, const acc_ruleset *rs)
@@ -81,7 +187,9 @@ int acc_facts_new(acc_facts **out, const acc_ruleset *rs)
     f->idx = acc_calloc(rs->n_facts + 1, sizeof *f->idx);
     f->key_cap = 256;
     f->key = acc_malloc(f->key_cap);
-    if (!f->idx || !f->key)
+    f->cache.cur = acc_calloc(rs->n_facts + 1, sizeof *f->cache.cur);
+    f->cache.src = acc_calloc(rs->n_facts + 1, sizeof *f->cache.src);
+    if (!f->idx || !f->key || !f->cache.cur || !f->cache.src)
         goto fail;
     for (int k = 0; k < ACC_KIND_COUNT; k++) {
         f->on[k] = acc_calloc(rs->n_facts + 1, sizeof *f->on[k]);
@@ -92,7 +200,8 @@ int acc_facts_new(acc_facts **out, const acc_ruleset *rs)
     for (uint32_t i = 0; i < rs->n_facts; i++) {
         const acc_fact *fa = &rs->facts[i];
         f->idx[i].fact = fa;
-        f->idx[i].id = i;
+        if (compile_key(&f->idx[i]) != ACC_OK)
+            goto fail;
         f->on[fa->on][f->n_on[fa->on]++] = i;
         f->src[fa->src][f->n_src[fa->src]++] = i;
     }
@@ -103,72 +212,94 @@ fail:
     return ACC_ENOMEM;
 }
 
-/* The value of field `field` of `ev` as a key component (enumerations and times). */
-static int64_t field_value(const acc_event *ev, acc_field field)
+static unsigned char *put_varint(unsigned char *p, uint64_t v)
 {
-    acc_term t = { .is_field = true, .field = field };
-    return acc_eval_term(&t, ev);
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (unsigned char)v;
+    return p;
 }
 
-static bool reserve_key(acc_facts *f, size_t need)
+static int int_field(const acc_event *ev, size_t off)
 {
-    void *k = f->key;
-    bool ok = acc_grow(&k, &f->key_cap, need, 1, 256);
-    f->key = k;
-    return ok;
+    int v;
+    memcpy(&v, (const char *)ev + off, sizeof v);
+    return v;
 }
 
-/*
- * Encodes the key of fact `fa` into f->key. For an inserted (source) entry the values
- * are its fields `src_field` and constants must match (else returns false: filtered
- * out); for a looked-up (current) entry they are the current terms. *len gets the key
- * length; *oom is set when the scratch could not grow.
- */
-static bool encode_key(acc_facts *f, const acc_fact *fa, const acc_event *ev, bool source,
-                       size_t *len, bool *oom)
+/* Whether an inserted (source) entry passes the constant bindings of `fa`. */
+static bool passes_filters(const acc_fact *fa, const acc_event *ev)
 {
-    size_t n = 0;
     for (uint32_t i = 0; i < fa->n_bindings; i++) {
         const acc_binding *b = &fa->bindings[i];
-        if (!b->cur.is_field) {
-            if (source && field_value(ev, b->src_field) != b->cur.value)
-                return false;
-            continue;
-        }
-        if (b->src_field == ACC_FIELD_ITEM) {
-            if (!reserve_key(f, n + 4 + ev->item_len)) {
-                *oom = true;
-                return false;
-            }
-            uint32_t il = (uint32_t)ev->item_len;
-            memcpy(f->key + n, &il, 4);
-            if (ev->item_len)
-                memcpy(f->key + n + 4, ev->item, ev->item_len);
-            n += 4 + ev->item_len;
-        } else {
-            if (!reserve_key(f, n + 8)) {
-                *oom = true;
-                return false;
-            }
-            int64_t v = source ? field_value(ev, b->src_field) : acc_eval_term(&b->cur, ev);
-            if (b->cur.type == ACC_TYPE_TIME) {
-                memcpy(f->key + n, &v, 8);
-                n += 8;
-            } else {               /* member indexes and decisions fit in 32 bits */
-                int32_t w = (int32_t)v;
-                memcpy(f->key + n, &w, 4);
-                n += 4;
-            }
-        }
+        acc_term t = { .is_field = true, .field = b->src_field };
+        if (!b->cur.is_field && acc_eval_term(&t, ev) != b->cur.value)
+            return false;
     }
-    *len = n;
     return true;
 }
 
-static uint64_t key_hash(const unsigned char *key, size_t len)
+/* The slot where a search for `tag` starts. */
+static size_t home(uint32_t tag, size_t cap)
 {
-    uint64_t h = acc_hash_bytes(key, len, FACT_HASH_SEED);
-    return h ? h : 1;
+    return acc_hash_range((uint64_t)tag << 32, cap);
+}
+
+/*
+ * Encodes the key of ix's fact for ev into f->key and its probe p: tag, len and (inline)
+ * key; a LONG_KEY probe holds the length, and its bytes stay in f->key. For an inserted
+ * (source) entry the parts are its fields `src_field` and the constants must match
+ * (else KEY_FILTERED); for a looked-up (current) entry they are the current terms.
+ */
+static key_status encode_key(acc_facts *f, const fact_index *ix, const acc_event *ev,
+                             bool source, slot *p)
+{
+    *p = (slot){ 0 };
+    if (source && !passes_filters(ix->fact, ev))
+        return KEY_FILTERED;
+    size_t need = ix->key_max + ix->n_items * ev->item_len;
+    if (need > f->key_cap) {
+        void *k = f->key;
+        bool ok = acc_grow(&k, &f->key_cap, need, 1, 256);
+        f->key = k;
+        if (!ok)
+            return KEY_NOMEM;
+    }
+    unsigned char *q = f->key;
+    for (uint32_t i = 0; i < ix->n_parts; i++) {
+        const key_part *pt = &ix->parts[i];
+        switch (pt->type) {
+        case PART_ENUM:
+            q = put_varint(q, (uint32_t)int_field(ev, source ? pt->src_off : pt->cur_off));
+            break;
+        case PART_TIME:
+            memcpy(q, &ev->time, 8);
+            q += 8;
+            break;
+        case PART_ITEM:
+            q = put_varint(q, ev->item_len);
+            if (ev->item_len)
+                memcpy(q, ev->item, ev->item_len);
+            q += ev->item_len;
+            break;
+        }
+    }
+    size_t len = (size_t)(q - f->key);
+    if (len > MAX_KEY_LEN)
+        return KEY_NOMEM;
+    uint32_t tag = (uint32_t)(acc_hash_bytes(f->key, len, FACT_HASH_SEED) >> 32);
+    p->tag = tag ? tag : 1;
+    if (len <= INLINE_KEY) {
+        p->len = (uint8_t)len;
+        memcpy(p->key, f->key, len);
+    } else {
+        uint32_t l32 = (uint32_t)len;
+        p->len = LONG_KEY;
+        memcpy(p->key + LONG_LEN_AT, &l32, sizeof l32);
+    }
+    return KEY_OK;
 }
 
 /* a[0..len) == b[0..len), word by word: keys are short and libc's memcmp is a call. */
@@ -188,44 +319,106 @@ static bool key_equal(const unsigned char *a, const unsigned char *b, size_t len
     return true;
 }
 
-static slot *find_slot(const acc_facts *f, const fact_index *ix, uint64_t h,
-                       const unsigned char *key, size_t len)
+/*
+ * Whether slot s holds probe p's key, `key` being p's bytes: three words compare the
+ * tag, the length and an inline key (not `has`); a pool key is then compared in full.
+ */
+static bool probe_equal(const acc_facts *f, const slot *s, const slot *p,
+                        const unsigned char *key)
 {
-    size_t i = acc_hash_range(h, ix->cap);
-    for (;;) {
-        slot *s = &ix->slots[i];
-        if (!s->hash)
-            return s;
-        if (s->hash == h && s->len == len &&
-            key_equal(len <= INLINE_KEY ? s->key.bytes : f->pool + s->key.off, key, len))
-            return s;
-        i = i + 1 == ix->cap ? 0 : i + 1;
+    static const unsigned char not_has[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0xff, 0xff };
+    uint64_t mask, a[3], b[3];
+    memcpy(&mask, not_has, 8);
+    memcpy(a, (const char *)s + 8, sizeof a);
+    memcpy(b, (const char *)p + 8, sizeof b);
+    if (((a[0] ^ b[0]) & mask) | (a[1] ^ b[1]))
+        return false;
+    if (p->len != LONG_KEY)
+        return a[2] == b[2];
+    uint32_t len;
+    uint64_t off;
+    memcpy(&len, p->key + LONG_LEN_AT, sizeof len);
+    memcpy(&off, s->key + LONG_OFF_AT, sizeof off);
+    return key_equal(f->pool + off, key, len);
+}
+
+/* How far slot i is from the home of the key it holds (tables wrap around). */
+static size_t distance(uint32_t tag, size_t i, size_t cap)
+{
+    size_t h = home(tag, cap);
+    return i >= h ? i - h : i + cap - h;
+}
+
+/*
+ * Searches ix for p's key. The table is a Robin Hood one: along a run of slots, keys are
+ * in the order of their homes, so a search stops at an empty slot or at a key whose home
+ * comes after p's (it is nearer its home than p would be), without walking the rest of
+ * the run. Returns the slot holding the key (*found), or where it belongs (!*found: the
+ * slot is empty, or place_slot moves its key and those after it along).
+ */
+static size_t find_slot(const acc_facts *f, const fact_index *ix, const slot *p,
+                        const unsigned char *key, bool *found)
+{
+    size_t cap = ix->cap, i = home(p->tag, cap);
+    for (size_t d = 0;; d++) {
+        const slot *s = &ix->slots[i];
+        if (!s->tag || (s->tag != p->tag && distance(s->tag, i, cap) < d)) {
+            *found = false;
+            return i;
+        }
+        if (probe_equal(f, s, p, key)) {
+            *found = true;
+            return i;
+        }
+        i = i + 1 == cap ? 0 : i + 1;
     }
 }
 
-static int grow_index(acc_facts *f, fact_index *ix)
+/* Puts `n` in slot i, found by find_slot, moving the keys from i up to the next empty
+   slot one place further (each stays in home order). */
+static void place_slot(slot *slots, size_t cap, size_t i, slot n)
+{
+    for (;;) {
+        slot moved = slots[i];
+        slots[i] = n;
+        if (!moved.tag)
+            return;
+        n = moved;
+        i = i + 1 == cap ? 0 : i + 1;
+    }
+}
+
+/* Where a key with `tag`, known to be absent, belongs in slots[0..cap). */
+static size_t free_place(const slot *slots, size_t cap, uint32_t tag)
+{
+    size_t i = home(tag, cap);
+    for (size_t d = 0; slots[i].tag && distance(slots[i].tag, i, cap) >= d; d++)
+        i = i + 1 == cap ? 0 : i + 1;
+    return i;
+}
+
+static int grow_index(fact_index *ix)
 {
     size_t cap = ix->cap ? ix->cap + ix->cap / 2 : MIN_SLOTS;
     if (cap >= ((size_t)1 << 32))
         return ACC_ENOMEM;
-    slot *slots = acc_calloc(cap, sizeof *slots);
-    if (!slots)
+    /* one slot more than cap, to align the table on a slot */
+    void *mem = acc_calloc(cap + 1, sizeof(slot));
+    if (!mem)
         return ACC_ENOMEM;
-    acc_hint_huge_pages(slots, cap * sizeof *slots);
+    acc_hint_huge_pages(mem, (cap + 1) * sizeof(slot));
+    uintptr_t at = ((uintptr_t)mem + SLOT_ALIGN - 1) & ~(uintptr_t)(SLOT_ALIGN - 1);
+    slot *slots = (slot *)at;
     char *released = (char *)ix->slots;
     for (size_t i = 0; i < ix->cap; i++) {
         const slot *s = &ix->slots[i];
-        if (s->hash) {
-            size_t j = acc_hash_range(s->hash, cap);
-            while (slots[j].hash)
-                j = j + 1 == cap ? 0 : j + 1;
-            slots[j] = *s;
-        }
+        if (s->tag)
+            place_slot(slots, cap, free_place(slots, cap, s->tag), *s);
         if ((i + 1) % RELEASE_SLOTS == 0)
             released = acc_release_pages(released, (char *)(ix->slots + i + 1));
     }
-    (void)f;
-    acc_free(ix->slots);
+    acc_free(ix->mem);
+    ix->mem = mem;
     ix->slots = slots;
     ix->cap = cap;
     return ACC_OK;
@@ -245,47 +438,114 @@ static int pool_append(acc_facts *f, const unsigned char *key, size_t len, uint6
     return ACC_OK;
 }
 
+/* ---- The key cache ---------------------------------------------------------------- */
+
+/* Whether the cache holds the keys of an entry with ev's fields and item. */
+static bool cache_holds(const key_cache *c, const acc_event *ev)
+{
+    const acc_event *k = &c->ev;
+    return c->valid && k->kind == ev->kind && k->time == ev->time && k->from == ev->from &&
+           k->to == ev->to && k->topic == ev->topic && k->originator == ev->originator &&
+           k->level == ev->level && k->decision == ev->decision &&
+           k->item_len == ev->item_len &&
+           (!ev->item_len || memcmp(c->item, ev->item, ev->item_len) == 0);
+}
+
+/*
+ * Encodes ev's key for `fact` into the cache and returns its tag (0: none). Only inline
+ * keys are kept (tag != 0); an entry filtered out keeps len 0, and a key that must be
+ * encoded again (a pool key, or no memory to encode it) keeps len LONG_KEY.
+ */
+static uint32_t cache_key(acc_facts *f, uint32_t fact, const acc_event *ev, bool source)
+{
+    slot *k = source ? &f->cache.src[fact] : &f->cache.cur[fact];
+    key_status st = encode_key(f, &f->idx[fact], ev, source, k);
+    uint32_t tag = st == KEY_OK ? k->tag : 0;
+    if (st != KEY_OK || k->len == LONG_KEY)
+        *k = (slot){ .len = st == KEY_FILTERED ? 0 : LONG_KEY };
+    return tag;
+}
+
+/* Encodes and keeps the keys of ev for every fact on or fed by its kind. Items longer
+   than CACHED_ITEM are not cached. Prefetches the slots of the keys when asked. */
+static void cache_fill(acc_facts *f, const acc_event *ev, bool prefetch)
+{
+    key_cache *c = &f->cache;
+    c->valid = false;
+    if (ev->item_len > CACHED_ITEM)
+        return;
+    for (int source = 0; source < 2; source++) {
+        const uint32_t *facts = source ? f->src[ev->kind] : f->on[ev->kind];
+        uint32_t n = source ? f->n_src[ev->kind] : f->n_on[ev->kind];
+        for (uint32_t k = 0; k < n; k++) {
+            const fact_index *ix = &f->idx[facts[k]];
+            uint32_t tag = cache_key(f, facts[k], ev, source);
+            if (prefetch && tag && ix->cap) {
+                /* the home slot and the next one: two slots are one line or two */
+                const slot *h = &ix->slots[home(tag, ix->cap)];
+                __builtin_prefetch(h);
+                __builtin_prefetch(h + 1);
+            }
+        }
+    }
+    c->ev = *ev;
+    if (ev->item_len)
+        memcpy(c->item, ev->item, ev->item_len);
+    c->valid = true;
+}
+
+/*
+ * The probe of ev's key for `fact` (a current key, or a source key): from the cache when
+ * it holds ev, else encoded into p (then a pool key's bytes are in f->key; a cached probe
+ * is never a pool key, so it needs no bytes beside it).
+ */
+static key_status probe_for(acc_facts *f, uint32_t fact, const acc_event *ev, bool source,
+                            slot *p)
+{
+    const fact_index *ix = &f->idx[fact];
+    const key_cache *c = &f->cache;
+    if ((source ? ix->fact->src : ix->fact->on) == ev->kind && cache_holds(c, ev)) {
+        const slot *k = source ? &c->src[fact] : &c->cur[fact];
+        if (k->tag) {
+            *p = *k;
+            return KEY_OK;
+        }
+        if (k->len == 0)
+            return KEY_FILTERED;
+    }
+    return encode_key(f, ix, ev, source, p);
+}
+
+/* ---- The interface ---------------------------------------------------------------- */
+
 void acc_facts_lookup(acc_facts *f, uint32_t fact, const acc_event *ev, acc_fact_match *m)
 {
     *m = (acc_fact_match){ 0 };
-    fact_index *ix = &f->idx[fact];
-    size_t len = 0;
-    bool oom = false;
-    if (!ix->n || !encode_key(f, ix->fact, ev, false, &len, &oom))
+    const fact_index *ix = &f->idx[fact];
+    slot p;
+    if (!ix->n || probe_for(f, fact, ev, false, &p) != KEY_OK)
         return;
-    const slot *s = find_slot(f, ix, key_hash(f->key, len), f->key, len);
-    if (!s->hash)
+    bool found;
+    const slot *s = &ix->slots[find_slot(f, ix, &p, f->key, &found)];
+    if (!found)
         return;
     m->found = true;
     m->time = s->time;
     m->has = s->has;
 }
 
-static void prefetch_key(acc_facts *f, const fact_index *ix, const acc_event *ev, bool source)
-{
-    size_t len = 0;
-    bool oom = false;
-    if (ix->cap && encode_key(f, ix->fact, ev, source, &len, &oom)) {
-        /* a 48-byte slot may straddle two cache lines: fetch both */
-        const slot *s = &ix->slots[acc_hash_range(key_hash(f->key, len), ix->cap)];
-        __builtin_prefetch(s);
-        __builtin_prefetch((const char *)s + sizeof *s - 1);
-    }
-}
-
 void acc_facts_prefetch(acc_facts *f, const acc_event *ev)
 {
-    for (uint32_t k = 0; k < f->n_on[ev->kind]; k++)
-        prefetch_key(f, &f->idx[f->on[ev->kind][k]], ev, false);
-    for (uint32_t k = 0; k < f->n_src[ev->kind]; k++)
-        prefetch_key(f, &f->idx[f->src[ev->kind][k]], ev, true);
+    cache_fill(f, ev, true);
 }
 
 void acc_facts_compute(acc_facts *f, const acc_event *ev, bool *values)
 {
+    if (!cache_holds(&f->cache, ev))
+        cache_fill(f, ev, false);
     for (uint32_t k = 0; k < f->n_on[ev->kind]; k++) {
         uint32_t i = f->on[ev->kind][k];
-        const acc_fact *fa = &f->rs->facts[i];
+        const acc_fact *fa = f->idx[i].fact;
         acc_fact_match m;
         acc_facts_lookup(f, i, ev, &m);
         bool v = m.found && (!fa->has_within || ev->time - m.time <= fa->within);
@@ -297,28 +557,36 @@ void acc_facts_compute(acc_facts *f, const acc_event *ev, bool *values)
 
 int acc_facts_insert(acc_facts *f, const acc_event *ev)
 {
+    if (!cache_holds(&f->cache, ev))
+        cache_fill(f, ev, false);
     for (uint32_t k = 0; k < f->n_src[ev->kind]; k++) {
-        fact_index *ix = &f->idx[f->src[ev->kind][k]];
+        uint32_t i = f->src[ev->kind][k];
+        fact_index *ix = &f->idx[i];
         const acc_fact *fa = ix->fact;
-        size_t len = 0;
-        bool oom = false;
-        if (!encode_key(f, fa, ev, true, &len, &oom)) {
-            if (oom)
-                return ACC_ENOMEM;
+        slot p;
+        key_status st = probe_for(f, i, ev, true, &p);
+        if (st == KEY_FILTERED)
             continue;
-        }
-        if ((ix->n + 1) * 4 > ix->cap * 3 && grow_index(f, ix) != ACC_OK)
+        if (st != KEY_OK)
             return ACC_ENOMEM;
-        uint64_t h = key_hash(f->key, len);
-        slot *s = find_slot(f, ix, h, f->key, len);
+        if ((ix->n + 1) * 4 > ix->cap * 3 && grow_index(ix) != ACC_OK)
+            return ACC_ENOMEM;
+        bool found;
+        size_t at = find_slot(f, ix, &p, f->key, &found);
+        slot *s = &ix->slots[at];
         bool has = fa->latest && fa->has ? acc_eval_expr(f->rs, fa->has, ev) : true;
-        if (!s->hash) {
-            slot n = { .hash = h, .len = (uint32_t)len, .has = has, .time = ev->time };
-            if (len <= INLINE_KEY)
-                memcpy(n.key.bytes, f->key, len);
-            else if (pool_append(f, f->key, len, &n.key.off) != ACC_OK)
-                return ACC_ENOMEM;
-            *s = n;
+        if (!found) {
+            if (p.len == LONG_KEY) {
+                uint32_t len;
+                uint64_t off;
+                memcpy(&len, p.key + LONG_LEN_AT, sizeof len);
+                if (pool_append(f, f->key, len, &off) != ACC_OK)
+                    return ACC_ENOMEM;
+                memcpy(p.key + LONG_OFF_AT, &off, sizeof off);
+            }
+            p.time = ev->time;
+            p.has = has;
+            place_slot(ix->slots, ix->cap, at, p);
             ix->n++;
         } else if (fa->latest) {
             s->time = ev->time;
@@ -334,6 +602,7 @@ size_t acc_facts_bytes(const acc_facts *f)
 {
     size_t n = f->pool_cap + f->key_cap;
     for (uint32_t i = 0; i < f->rs->n_facts; i++)
-        n += f->idx[i].cap * sizeof(slot);
+        if (f->idx[i].cap)
+            n += (f->idx[i].cap + 1) * sizeof(slot);
     return n;
 }

@@ -197,24 +197,138 @@ static void test_facts__latest_takes_log_order_then_age(void)
     teardown(&f);
 }
 
+/* "I-<i>" in buf (32 bytes). */
+static const char *numbered(char *buf, int i)
+{
+    snprintf(buf, 32, "I-%d", i);
+    return buf;
+}
+
 static void test_facts__many_keys_are_all_kept(void)
 {
     fixture f;
     setup(&f);
     char item[32];
     for (int i = 0; i < 5000; i++) {
-        snprintf(item, sizeof item, "I-%d", i);
-        insert(&f, transfer(T0, KR, US, KR, item));
+        insert(&f, transfer(T0, KR, US, KR, numbered(item, i)));
     }
     int found = 0;
     for (int i = 0; i < 5000; i++) {
-        snprintf(item, sizeof item, "I-%d", i);
-        found += fact(&f, F_EVER, T0, item);
+        found += fact(&f, F_EVER, T0, numbered(item, i));
     }
     CU_ASSERT_EQUAL(found, 5000);
     CU_ASSERT_FALSE(fact(&f, F_EVER, T0, "I-5000"));
     CU_ASSERT(acc_facts_bytes(f.facts) > 5000 * 8);
     teardown(&f);
+}
+
+/* The keys kept by prefetch for compute and insert are those of the entry's values:
+   an entry with the same fields and item pointer but other item bytes is another key. */
+static void test_facts__prefetched_keys_follow_the_item_bytes_not_the_pointer(void)
+{
+    fixture f;
+    setup(&f);
+    insert(&f, transfer(T0, KR, US, KR, "I-1"));
+    char item[] = "I-1";
+    acc_event ev = transfer(T0, US, JP, KR, item);
+    acc_facts_prefetch(f.facts, &ev);
+    item[2] = '2';                                          /* same pointer, now "I-2" */
+    memset(f.values, 0, sizeof f.values);
+    acc_facts_compute(f.facts, &ev, f.values);
+    CU_ASSERT_FALSE(f.values[F_EVER]);
+    item[2] = '1';
+    acc_facts_compute(f.facts, &ev, f.values);
+    CU_ASSERT_TRUE(f.values[F_EVER]);
+    /* An insert after a prefetch of another entry inserts its own key. */
+    acc_event other = transfer(T0, KR, US, KR, "I-3");
+    acc_facts_prefetch(f.facts, &ev);
+    insert(&f, other);
+    CU_ASSERT_TRUE(fact(&f, F_EVER, T0, "I-3"));
+    teardown(&f);
+}
+
+/* Items around the length where keys move from their slot to the pool, sharing long
+   prefixes: each is found, and none is found for another. */
+static void test_facts__items_near_the_inline_key_length_are_distinct_keys(void)
+{
+    fixture f;
+    setup(&f);
+    char items[40][48];
+    for (int i = 0; i < 40; i++) {
+        memset(items[i], 'z', (size_t)i);
+        items[i][i] = '\0';
+        if (i % 2 == 0)
+            insert(&f, transfer(T0, KR, US, KR, items[i]));
+    }
+    int right = 0;
+    for (int i = 0; i < 40; i++)
+        right += fact(&f, F_EVER, T0, items[i]) == (i % 2 == 0);
+    CU_ASSERT_EQUAL(right, 40);
+    teardown(&f);
+}
+
+/* `latest` keeps each key's last entry while later keys are placed among earlier ones
+   (the table moves slots to keep them in order) and while the table grows. */
+static void test_facts__latest_values_survive_moves_and_growth(void)
+{
+    fixture f;
+    setup(&f);
+    char item[32];
+    for (int i = 0; i < 3000; i++) {
+        insert(&f, approval(T0, KR, JP, numbered(item, i), ACC_DECISION_GRANTED));
+    }
+    for (int i = 0; i < 3000; i += 3) {
+        insert(&f, approval(T0 + 1, KR, JP, numbered(item, i), ACC_DECISION_REVOKED));
+    }
+    int granted = 0, right = 0;
+    for (int i = 0; i < 3000; i++) {
+        bool ok = fact(&f, F_OK, T0 + 2, numbered(item, i));
+        granted += ok;
+        right += ok == (i % 3 != 0);
+    }
+    CU_ASSERT_EQUAL(granted, 2000);
+    CU_ASSERT_EQUAL(right, 3000);
+    CU_ASSERT_FALSE(fact(&f, F_OK, T0 + 2, "I-3000"));
+    teardown(&f);
+}
+
+/* Member indexes of 128 and more take several bytes in a key: parties 1 and 129, or 0
+   and 128, are still other keys. */
+static void test_facts__large_member_indexes_are_distinct_keys(void)
+{
+    char text[8192];
+    size_t n = (size_t)snprintf(text, sizeof text,
+                                "accord T { title \"many\" effective 2015-01-01 }\nparties {");
+    for (int i = 0; i < 300; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, " P%d", i);
+    snprintf(text + n, sizeof text - n, " }\ntopics { t }\nlevels { L }\n"
+             "fact ever on transfer = once transfer(from = originator, to = to, item = item);\n"
+             "rule any permit transfer;\n");
+    test_diags diags = { 0 };
+    acc_ruleset *rs = test_compile("many.accord", text, &diags);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
+    acc_facts *facts;
+    CU_ASSERT_EQUAL_FATAL(acc_facts_new(&facts, rs), ACC_OK);
+    acc_event in = transfer(T0, 129, 0, 129, "I");
+    CU_ASSERT_EQUAL(acc_facts_insert(facts, &in), ACC_OK);
+    static const int probes[][2] = { { 129, 0 }, { 1, 0 }, { 129, 128 }, { 1, 128 },
+                                     { 257, 0 }, { 128, 0 } };
+    bool found[6];
+    for (int i = 0; i < 6; i++) {
+        acc_event ev = transfer(T0, 2, probes[i][1], probes[i][0], "I");
+        bool values[1] = { false };
+        acc_facts_compute(facts, &ev, values);
+        found[i] = values[0];
+    }
+    CU_ASSERT_TRUE(found[0]);
+    CU_ASSERT_FALSE(found[1]);
+    CU_ASSERT_FALSE(found[2]);
+    CU_ASSERT_FALSE(found[3]);
+    CU_ASSERT_FALSE(found[4]);
+    CU_ASSERT_FALSE(found[5]);
+    acc_facts_free(facts);
+    acc_ruleset_free(rs);
+    test_diags_free(&diags);
 }
 
 int main(void)
@@ -228,6 +342,10 @@ int main(void)
         { "latest_revocation_cancels_a_grant", test_facts__latest_revocation_cancels_a_grant },
         { "latest_takes_log_order_then_age", test_facts__latest_takes_log_order_then_age },
         { "many_keys_are_all_kept", test_facts__many_keys_are_all_kept },
+        { "prefetched_keys_follow_the_item_bytes_not_the_pointer", test_facts__prefetched_keys_follow_the_item_bytes_not_the_pointer },
+        { "items_near_the_inline_key_length_are_distinct_keys", test_facts__items_near_the_inline_key_length_are_distinct_keys },
+        { "latest_values_survive_moves_and_growth", test_facts__latest_values_survive_moves_and_growth },
+        { "large_member_indexes_are_distinct_keys", test_facts__large_member_indexes_are_distinct_keys },
         { NULL, NULL } };
     return test_run_suite("facts", tests);
 }
