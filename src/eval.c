@@ -9,63 +9,105 @@
 
 #include "alloc.h"
 
-int64_t acc_eval_term(const acc_term *t, const acc_event *ev)
+#include <stddef.h>
+#include <string.h>
+
+/*
+ * Where each enumerated field and the decision is in an acc_event; time is read on its
+ * own and item is opaque (the type checker keeps it out of expressions: it reads 0).
+ * The evaluator reads terms through this table and branches with `if`, never `switch`:
+ * a switch over operators or fields compiles to an indirect jump, which mispredicts far
+ * more often (and costs more) than a chain of tests on these few cases.
+ */
+static const size_t int_field_at[ACC_FIELD_COUNT] = {   /* ORDER: acc_field */
+    [ACC_FIELD_FROM] = offsetof(acc_event, from),
+    [ACC_FIELD_TO] = offsetof(acc_event, to),
+    [ACC_FIELD_TOPIC] = offsetof(acc_event, topic),
+    [ACC_FIELD_ORIGINATOR] = offsetof(acc_event, originator),
+    [ACC_FIELD_LEVEL] = offsetof(acc_event, level),
+    [ACC_FIELD_DECISION] = offsetof(acc_event, decision),
+};
+
+/* The value of a term; inlined into the evaluator, which reads many terms per event. */
+static inline int64_t term_value(const acc_term *t, const acc_event *ev)
 {
     if (!t->is_field)
         return t->value;
-    switch (t->field) {
-    case ACC_FIELD_TIME: return ev->time;
-    case ACC_FIELD_FROM: return ev->from;
-    case ACC_FIELD_TO: return ev->to;
-    case ACC_FIELD_TOPIC: return ev->topic;
-    case ACC_FIELD_ORIGINATOR: return ev->originator;
-    case ACC_FIELD_LEVEL: return ev->level;
-    case ACC_FIELD_DECISION: return ev->decision;
-    case ACC_FIELD_ITEM:
-    case ACC_FIELD_COUNT:
-        break;
-    }
-    return 0; /* item is opaque: the type checker keeps it out of expressions */
+    if (t->field == ACC_FIELD_TIME)
+        return ev->time;
+    if ((unsigned)t->field >= ACC_FIELD_COUNT || t->field == ACC_FIELD_ITEM)
+        return 0;
+    int v;
+    memcpy(&v, (const char *)ev + int_field_at[t->field], sizeof v);
+    return v;
+}
+
+int64_t acc_eval_term(const acc_term *t, const acc_event *ev)
+{
+    return term_value(t, ev);
+}
+
+/* Bit 2: holds when l < r, bit 1: when l == r, bit 0: when l > r. ORDER: acc_cmp_op */
+static const unsigned char cmp_outcomes[] = { 2, 5, 4, 6, 1, 3 };
+
+static inline bool cmp_holds(acc_cmp_op op, int64_t l, int64_t r)
+{
+    if ((unsigned)op >= sizeof cmp_outcomes)
+        return false;
+    unsigned shift = (unsigned)(l < r) * 2 + (unsigned)(l == r);
+    return (cmp_outcomes[op] >> shift) & 1;
 }
 
 bool acc_cmp_holds(acc_cmp_op op, int64_t l, int64_t r)
 {
-    switch (op) {
-    case ACC_CMP_EQ: return l == r;
-    case ACC_CMP_NE: return l != r;
-    case ACC_CMP_LT: return l < r;
-    case ACC_CMP_LE: return l <= r;
-    case ACC_CMP_GT: return l > r;
-    case ACC_CMP_GE: return l >= r;
+    return cmp_holds(op, l, r);
+}
+
+/*
+ * The value of e on ev. The right operand of and/or/implies and the operand of not are
+ * followed in a loop rather than by a call (rule conditions are mostly chains of `and`),
+ * with `negate` carrying the nots passed on the way. Operators are tested most frequent
+ * first (see int_field_at on `switch`).
+ */
+static bool eval(const acc_expr *e, const acc_event *ev)
+{
+    bool negate = false;
+    for (;;) {
+        acc_expr_op op = e->op;
+        if (op == ACC_X_CMP)
+            return cmp_holds(e->u.cmp.op, term_value(&e->u.cmp.l, ev),
+                             term_value(&e->u.cmp.r, ev)) != negate;
+        if (op == ACC_X_AND || op == ACC_X_OR || op == ACC_X_IMPLIES) {
+            /* and: a false left side decides (false); or: a true one (true);
+               implies: a false one (true) */
+            bool a = eval(e->u.bin.a, ev);
+            if (op == ACC_X_AND ? !a : op == ACC_X_OR ? a : !a)
+                return (op != ACC_X_AND) != negate;
+            e = e->u.bin.b;
+            continue;
+        }
+        if (op == ACC_X_IN) {
+            int64_t v = term_value(&e->u.in.l, ev);
+            bool found = false;
+            for (uint32_t i = 0; i < e->u.in.n && !found; i++)
+                found = v == term_value(&e->u.in.set[i], ev);
+            return (found != e->u.in.negated) != negate;
+        }
+        if (op == ACC_X_FACT)
+            return (ev->facts ? ev->facts[e->u.fact] : false) != negate;
+        if (op == ACC_X_NOT) {
+            negate = !negate;
+            e = e->u.bin.a;
+            continue;
+        }
+        return (op == ACC_X_TRUE) != negate;
     }
-    return false;
 }
 
 bool acc_eval_expr(const acc_ruleset *rs, const acc_expr *e, const acc_event *ev)
 {
     (void)rs;
-    switch (e->op) {
-    case ACC_X_TRUE: return true;
-    case ACC_X_FALSE: return false;
-    case ACC_X_NOT: return !acc_eval_expr(rs, e->u.bin.a, ev);
-    case ACC_X_AND: return acc_eval_expr(rs, e->u.bin.a, ev) && acc_eval_expr(rs, e->u.bin.b, ev);
-    case ACC_X_OR: return acc_eval_expr(rs, e->u.bin.a, ev) || acc_eval_expr(rs, e->u.bin.b, ev);
-    case ACC_X_IMPLIES:
-        return !acc_eval_expr(rs, e->u.bin.a, ev) || acc_eval_expr(rs, e->u.bin.b, ev);
-    case ACC_X_CMP:
-        return acc_cmp_holds(e->u.cmp.op, acc_eval_term(&e->u.cmp.l, ev),
-                             acc_eval_term(&e->u.cmp.r, ev));
-    case ACC_X_IN: {
-        int64_t v = acc_eval_term(&e->u.in.l, ev);
-        bool found = false;
-        for (uint32_t i = 0; i < e->u.in.n && !found; i++)
-            found = v == acc_eval_term(&e->u.in.set[i], ev);
-        return found != e->u.in.negated;
-    }
-    case ACC_X_FACT:
-        return ev->facts ? ev->facts[e->u.fact] : false;
-    }
-    return false;
+    return eval(e, ev);
 }
 
 int acc_verdict_init(acc_verdict *v, const acc_ruleset *rs)
@@ -93,41 +135,50 @@ void acc_verdict_fini(acc_verdict *v)
 
 void acc_eval_event(const acc_ruleset *rs, const acc_event *ev, acc_verdict *v)
 {
-    v->n_permits = v->n_forbids = v->n_broken_invariants = v->n_broken_assumptions = 0;
+    /* Each index is written at the end of its list, then counted only when it belongs
+       there: no branch on a condition's value (the arrays have room for one more). */
+    size_t n_permits = 0, n_forbids = 0, n_invariants = 0, n_assumptions = 0;
     for (uint32_t i = 0; i < rs->n_rules; i++) {
         const acc_rule *r = &rs->rules[i];
-        if (r->kind != ev->kind || (r->cond && !acc_eval_expr(rs, r->cond, ev)))
+        if (r->kind != ev->kind)
             continue;
-        if (r->forbid)
-            v->forbids[v->n_forbids++] = i;
-        else
-            v->permits[v->n_permits++] = i;
+        bool holds = !r->cond || eval(r->cond, ev);
+        v->forbids[n_forbids] = i;
+        v->permits[n_permits] = i;
+        n_forbids += holds & r->forbid;
+        n_permits += holds & !r->forbid;
     }
-    v->permitted = v->n_permits > 0 && v->n_forbids == 0;
     for (uint32_t i = 0; i < rs->n_invariants; i++) {
         const acc_prop *p = &rs->invariants[i];
-        if (p->kind == ev->kind && !acc_eval_expr(rs, p->expr, ev))
-            v->broken_invariants[v->n_broken_invariants++] = i;
+        if (p->kind != ev->kind)
+            continue;
+        v->broken_invariants[n_invariants] = i;
+        n_invariants += !eval(p->expr, ev);
     }
     for (uint32_t i = 0; i < rs->n_assumptions; i++) {
         const acc_prop *p = &rs->assumptions[i];
-        if (p->kind == ev->kind && !acc_eval_expr(rs, p->expr, ev))
-            v->broken_assumptions[v->n_broken_assumptions++] = i;
+        if (p->kind != ev->kind)
+            continue;
+        v->broken_assumptions[n_assumptions] = i;
+        n_assumptions += !eval(p->expr, ev);
     }
+    v->n_permits = n_permits;
+    v->n_forbids = n_forbids;
+    v->n_broken_invariants = n_invariants;
+    v->n_broken_assumptions = n_assumptions;
+    v->permitted = n_permits > 0 && n_forbids == 0;
 }
 
 bool acc_eval_permitted(const acc_ruleset *rs, const acc_event *ev)
 {
-    bool permit = false;
+    bool permit = false, forbid = false;
     for (uint32_t i = 0; i < rs->n_rules; i++) {
         const acc_rule *r = &rs->rules[i];
-        if (r->kind != ev->kind || (!r->forbid && permit))
+        if (r->kind != ev->kind)
             continue;
-        if (!r->cond || acc_eval_expr(rs, r->cond, ev)) {
-            if (r->forbid)
-                return false;
-            permit = true;
-        }
+        bool holds = !r->cond || eval(r->cond, ev);
+        forbid |= holds & r->forbid;
+        permit |= holds & !r->forbid;
     }
-    return permit;
+    return permit & !forbid;
 }

@@ -282,6 +282,63 @@ static void test_evaluator__default_rules_match_the_shipped_file(void)
     test_diags_free(&diags);
 }
 
+/* Every comparison operator on less, equal and greater values, the extremes included. */
+static void test_evaluator__comparisons_hold_exactly_per_operator(void)
+{
+    static const int64_t pairs[][2] = { { 1, 2 }, { 2, 2 }, { 3, 2 },
+                                        { INT64_MIN, INT64_MAX }, { INT64_MAX, INT64_MIN } };
+    static const acc_cmp_op ops[] = { ACC_CMP_EQ, ACC_CMP_NE, ACC_CMP_LT, ACC_CMP_LE,
+                                      ACC_CMP_GT, ACC_CMP_GE };
+    /* want[op][pair]: the value of pairs[pair][0] op pairs[pair][1] */
+    static const bool want[6][5] = {
+        { false, true, false, false, false }, { true, false, true, true, true },
+        { true, false, false, true, false },  { true, true, false, true, false },
+        { false, false, true, false, true },  { false, true, true, false, true } };
+    int right = 0;
+    for (int o = 0; o < 6; o++)
+        for (int p = 0; p < 5; p++)
+            right += acc_cmp_holds(ops[o], pairs[p][0], pairs[p][1]) == want[o][p];
+    CU_ASSERT_EQUAL(right, 30);
+}
+
+/* Nots around and, or and implies, nested, on every pair of parties and both values of
+   a fact, against the same formulas written in C. */
+static void test_evaluator__nested_negations_keep_their_meaning(void)
+{
+    static const char text[] =
+        "accord N { title \"nots\" effective 2015-01-01 }\n"
+        "parties { KR JP US }\ntopics { t }\nlevels { L }\n"
+        "fact seen on transfer = once request(from = from);\n"
+        "rule any permit transfer;\n"
+        "invariant a on transfer: not (not (from == KR) implies to == US);\n"
+        "invariant b on transfer: not (from == KR or not (to == US and seen));\n"
+        "invariant c on transfer: not not (from in {KR, JP} implies not seen);\n"
+        "invariant d on transfer: (not from == to) and not (to not in {US} or false);\n";
+    test_diags diags = { 0 };
+    acc_ruleset *rs = test_compile("nots.accord", text, &diags);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
+    CU_ASSERT_EQUAL_FATAL(rs->n_invariants, 4);
+    int right = 0;
+    for (int from = 0; from < 3; from++)
+        for (int to = 0; to < 3; to++)
+            for (int seen = 0; seen < 2; seen++) {
+                bool facts[1] = { seen };
+                acc_event ev = { .kind = ACC_KIND_TRANSFER, .from = from, .to = to,
+                                 .facts = facts };
+                bool want[4] = {
+                    !(from == KR || to == US),
+                    !(from == KR || !(to == US && seen)),
+                    !(from == KR || from == JP) || !seen,
+                    from != to && to == US,
+                };
+                for (int i = 0; i < 4; i++)
+                    right += acc_eval_expr(rs, rs->invariants[i].expr, &ev) == want[i];
+            }
+    CU_ASSERT_EQUAL(right, 3 * 3 * 2 * 4);
+    acc_ruleset_free(rs);
+    test_diags_free(&diags);
+}
+
 int main(void)
 {
     static const test_case tests[] = {
@@ -290,6 +347,8 @@ int main(void)
         { "shipped_facts_compile_to_expected_bindings",
           test_evaluator__shipped_facts_compile_to_expected_bindings },
         { "request_truth_table", test_evaluator__request_truth_table },
+        { "comparisons_hold_exactly_per_operator", test_evaluator__comparisons_hold_exactly_per_operator },
+        { "nested_negations_keep_their_meaning", test_evaluator__nested_negations_keep_their_meaning },
         { "approval_truth_table", test_evaluator__approval_truth_table },
         { "transfer_truth_table_and_invariants_hold_when_permitted",
           test_evaluator__transfer_truth_table_and_invariants_hold_when_permitted },
