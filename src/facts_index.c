@@ -42,6 +42,7 @@
 
 /* Keys up to this long live in their slot: no second cache miss to compare them. */
 #define INLINE_KEY 18
+#define INLINE_PAD 24              /* an inline key is hashed as this many bytes */
 #define LONG_KEY 0xff              /* slot.len of a key in the pool */
 #define MAX_KEY_LEN UINT32_MAX     /* a pool key's length is kept in 32 bits */
 
@@ -75,10 +76,19 @@ typedef struct key_part {
                                   (source) entry and from a looked-up (current) one */
 } key_part;
 
+/* A binding to a constant: an inserted entry's field must have this value. */
+typedef struct key_filter {
+    part_type type;            /* PART_ITEM: the item, which reads as 0 (acc_eval_term) */
+    size_t off;                /* PART_ENUM: where the int field is */
+    int64_t value;
+} key_filter;
+
 typedef struct fact_index {
     const acc_fact *fact;
     key_part *parts;
     uint32_t n_parts, n_items;  /* n_items: parts that are the item */
+    key_filter *filters;
+    uint32_t n_filters;
     size_t key_max;            /* longest key without its item bytes */
     void *mem;                 /* the table's allocation; slots is inside, aligned */
     slot *slots;
@@ -117,6 +127,7 @@ void acc_facts_free(acc_facts *f)
         for (uint32_t i = 0; i < f->rs->n_facts; i++) {
             acc_free(f->idx[i].mem);
             acc_free(f->idx[i].parts);
+            acc_free(f->idx[i].filters);
         }
     for (int k = 0; k < ACC_KIND_COUNT; k++) {
         acc_free(f->on[k]);
@@ -148,17 +159,29 @@ static size_t int_field_offset(acc_field field)
     return 0;
 }
 
-/* Compiles the key layout of ix->fact: one part per binding to a field. */
+/* The type of the key part or filter for a field of an entry. */
+static part_type field_part(acc_field field)
+{
+    return field == ACC_FIELD_ITEM ? PART_ITEM : field == ACC_FIELD_TIME ? PART_TIME
+                                                                         : PART_ENUM;
+}
+
+/* Compiles the key layout of ix->fact: one part per binding to a field, one filter per
+   binding to a constant. */
 static int compile_key(fact_index *ix)
 {
     const acc_fact *fa = ix->fact;
     ix->parts = acc_calloc(fa->n_bindings + 1, sizeof *ix->parts);
-    if (!ix->parts)
+    ix->filters = acc_calloc(fa->n_bindings + 1, sizeof *ix->filters);
+    if (!ix->parts || !ix->filters)
         return ACC_ENOMEM;
     for (uint32_t i = 0; i < fa->n_bindings; i++) {
         const acc_binding *b = &fa->bindings[i];
-        if (!b->cur.is_field)
+        if (!b->cur.is_field) {
+            ix->filters[ix->n_filters++] = (key_filter){ .type = field_part(b->src_field),
+                .off = int_field_offset(b->src_field), .value = b->cur.value };
             continue;
+        }
         key_part *p = &ix->parts[ix->n_parts++];
         if (b->src_field == ACC_FIELD_ITEM) {
             p->type = PART_ITEM;
@@ -229,16 +252,33 @@ static int int_field(const acc_event *ev, size_t off)
     return v;
 }
 
-/* Whether an inserted (source) entry passes the constant bindings of `fa`. */
-static bool passes_filters(const acc_fact *fa, const acc_event *ev)
+/* Whether an inserted (source) entry passes the constant bindings of ix's fact. */
+static bool passes_filters(const fact_index *ix, const acc_event *ev)
 {
-    for (uint32_t i = 0; i < fa->n_bindings; i++) {
-        const acc_binding *b = &fa->bindings[i];
-        acc_term t = { .is_field = true, .field = b->src_field };
-        if (!b->cur.is_field && acc_eval_term(&t, ev) != b->cur.value)
+    for (uint32_t i = 0; i < ix->n_filters; i++) {
+        const key_filter *k = &ix->filters[i];
+        int64_t v = k->type == PART_ENUM ? int_field(ev, k->off)
+                    : k->type == PART_TIME ? ev->time : 0;
+        if (v != k->value)
             return false;
     }
     return true;
+}
+
+/*
+ * The tag of an inline key from its INLINE_PAD bytes, zero-padded: three words, each
+ * multiplied by its own odd constant, then mixed. Cheaper than acc_hash_bytes, whose
+ * loop and tail are most of a short key's cost; a key's length decides which of the two
+ * gives its tag, so a key always gets the same one.
+ */
+static uint32_t inline_tag(const unsigned char *key)
+{
+    uint64_t w[3];
+    memcpy(w, key, sizeof w);
+    uint64_t h = (w[0] ^ FACT_HASH_SEED) * 0x9e3779b97f4a7c15ULL +
+                 w[1] * 0xc2b2ae3d27d4eb4fULL + w[2] * 0x165667b19e3779f9ULL;
+    uint32_t tag = (uint32_t)(acc_hash_mix(h) >> 32);
+    return tag ? tag : 1;
 }
 
 /* The slot where a search for `tag` starts. */
@@ -257,9 +297,9 @@ static key_status encode_key(acc_facts *f, const fact_index *ix, const acc_event
                              bool source, slot *p)
 {
     *p = (slot){ 0 };
-    if (source && !passes_filters(ix->fact, ev))
+    if (source && !passes_filters(ix, ev))
         return KEY_FILTERED;
-    size_t need = ix->key_max + ix->n_items * ev->item_len;
+    size_t need = ix->key_max + ix->n_items * ev->item_len + INLINE_PAD;
     if (need > f->key_cap) {
         void *k = f->key;
         bool ok = acc_grow(&k, &f->key_cap, need, 1, 256);
@@ -289,16 +329,18 @@ static key_status encode_key(acc_facts *f, const fact_index *ix, const acc_event
     size_t len = (size_t)(q - f->key);
     if (len > MAX_KEY_LEN)
         return KEY_NOMEM;
-    uint32_t tag = (uint32_t)(acc_hash_bytes(f->key, len, FACT_HASH_SEED) >> 32);
-    p->tag = tag ? tag : 1;
     if (len <= INLINE_KEY) {
+        memset(q, 0, INLINE_PAD);
         p->len = (uint8_t)len;
-        memcpy(p->key, f->key, len);
-    } else {
-        uint32_t l32 = (uint32_t)len;
-        p->len = LONG_KEY;
-        memcpy(p->key + LONG_LEN_AT, &l32, sizeof l32);
+        memcpy(p->key, f->key, INLINE_KEY);
+        p->tag = inline_tag(f->key);
+        return KEY_OK;
     }
+    uint32_t tag = (uint32_t)(acc_hash_bytes(f->key, len, FACT_HASH_SEED) >> 32);
+    uint32_t l32 = (uint32_t)len;
+    p->tag = tag ? tag : 1;
+    p->len = LONG_KEY;
+    memcpy(p->key + LONG_LEN_AT, &l32, sizeof l32);
     return KEY_OK;
 }
 
@@ -376,16 +418,17 @@ static size_t find_slot(const acc_facts *f, const fact_index *ix, const slot *p,
 
 /* Puts `n` in slot i, found by find_slot, moving the keys from i up to the next empty
    slot one place further (each stays in home order). */
-static void place_slot(slot *slots, size_t cap, size_t i, slot n)
+static void place_slot(slot *slots, size_t cap, size_t i, const slot *n)
 {
-    for (;;) {
-        slot moved = slots[i];
-        slots[i] = n;
-        if (!moved.tag)
-            return;
-        n = moved;
-        i = i + 1 == cap ? 0 : i + 1;
+    size_t j = i;
+    while (slots[j].tag)
+        j = j + 1 == cap ? 0 : j + 1;
+    while (j != i) {
+        size_t before = j ? j - 1 : cap - 1;
+        slots[j] = slots[before];
+        j = before;
     }
+    slots[i] = *n;
 }
 
 /* Where a key with `tag`, known to be absent, belongs in slots[0..cap). */
@@ -413,7 +456,7 @@ static int grow_index(fact_index *ix)
     for (size_t i = 0; i < ix->cap; i++) {
         const slot *s = &ix->slots[i];
         if (s->tag)
-            place_slot(slots, cap, free_place(slots, cap, s->tag), *s);
+            place_slot(slots, cap, free_place(slots, cap, s->tag), s);
         if ((i + 1) % RELEASE_SLOTS == 0)
             released = acc_release_pages(released, (char *)(ix->slots + i + 1));
     }
@@ -448,7 +491,8 @@ static bool cache_holds(const key_cache *c, const acc_event *ev)
            k->to == ev->to && k->topic == ev->topic && k->originator == ev->originator &&
            k->level == ev->level && k->decision == ev->decision &&
            k->item_len == ev->item_len &&
-           (!ev->item_len || memcmp(c->item, ev->item, ev->item_len) == 0);
+           (!ev->item_len || key_equal((const unsigned char *)c->item,
+                                       (const unsigned char *)ev->item, ev->item_len));
 }
 
 /*
@@ -494,17 +538,25 @@ static void cache_fill(acc_facts *f, const acc_event *ev, bool prefetch)
     c->valid = true;
 }
 
+/* Whether the cache holds ev's keys, filling it when it does not (it may stay empty). */
+static bool cache_ready(acc_facts *f, const acc_event *ev)
+{
+    if (!cache_holds(&f->cache, ev))
+        cache_fill(f, ev, false);
+    return f->cache.valid;
+}
+
 /*
  * The probe of ev's key for `fact` (a current key, or a source key): from the cache when
- * it holds ev, else encoded into p (then a pool key's bytes are in f->key; a cached probe
- * is never a pool key, so it needs no bytes beside it).
+ * `cached` (the cache holds ev), else encoded into p (then a pool key's bytes are in
+ * f->key; a cached probe is never a pool key, so it needs no bytes beside it).
  */
 static key_status probe_for(acc_facts *f, uint32_t fact, const acc_event *ev, bool source,
-                            slot *p)
+                            bool cached, slot *p)
 {
     const fact_index *ix = &f->idx[fact];
     const key_cache *c = &f->cache;
-    if ((source ? ix->fact->src : ix->fact->on) == ev->kind && cache_holds(c, ev)) {
+    if (cached && (source ? ix->fact->src : ix->fact->on) == ev->kind) {
         const slot *k = source ? &c->src[fact] : &c->cur[fact];
         if (k->tag) {
             *p = *k;
@@ -518,12 +570,14 @@ static key_status probe_for(acc_facts *f, uint32_t fact, const acc_event *ev, bo
 
 /* ---- The interface ---------------------------------------------------------------- */
 
-void acc_facts_lookup(acc_facts *f, uint32_t fact, const acc_event *ev, acc_fact_match *m)
+/* acc_facts_lookup, told whether the cache holds ev. */
+static void lookup(acc_facts *f, uint32_t fact, const acc_event *ev, bool cached,
+                   acc_fact_match *m)
 {
     *m = (acc_fact_match){ 0 };
     const fact_index *ix = &f->idx[fact];
     slot p;
-    if (!ix->n || probe_for(f, fact, ev, false, &p) != KEY_OK)
+    if (!ix->n || probe_for(f, fact, ev, false, cached, &p) != KEY_OK)
         return;
     bool found;
     const slot *s = &ix->slots[find_slot(f, ix, &p, f->key, &found)];
@@ -534,6 +588,11 @@ void acc_facts_lookup(acc_facts *f, uint32_t fact, const acc_event *ev, acc_fact
     m->has = s->has;
 }
 
+void acc_facts_lookup(acc_facts *f, uint32_t fact, const acc_event *ev, acc_fact_match *m)
+{
+    lookup(f, fact, ev, cache_holds(&f->cache, ev), m);
+}
+
 void acc_facts_prefetch(acc_facts *f, const acc_event *ev)
 {
     cache_fill(f, ev, true);
@@ -541,13 +600,12 @@ void acc_facts_prefetch(acc_facts *f, const acc_event *ev)
 
 void acc_facts_compute(acc_facts *f, const acc_event *ev, bool *values)
 {
-    if (!cache_holds(&f->cache, ev))
-        cache_fill(f, ev, false);
+    bool cached = cache_ready(f, ev);
     for (uint32_t k = 0; k < f->n_on[ev->kind]; k++) {
         uint32_t i = f->on[ev->kind][k];
         const acc_fact *fa = f->idx[i].fact;
         acc_fact_match m;
-        acc_facts_lookup(f, i, ev, &m);
+        lookup(f, i, ev, cached, &m);
         bool v = m.found && (!fa->has_within || ev->time - m.time <= fa->within);
         if (fa->latest)
             v = v && m.has;
@@ -557,14 +615,13 @@ void acc_facts_compute(acc_facts *f, const acc_event *ev, bool *values)
 
 int acc_facts_insert(acc_facts *f, const acc_event *ev)
 {
-    if (!cache_holds(&f->cache, ev))
-        cache_fill(f, ev, false);
+    bool cached = cache_ready(f, ev);
     for (uint32_t k = 0; k < f->n_src[ev->kind]; k++) {
         uint32_t i = f->src[ev->kind][k];
         fact_index *ix = &f->idx[i];
         const acc_fact *fa = ix->fact;
         slot p;
-        key_status st = probe_for(f, i, ev, true, &p);
+        key_status st = probe_for(f, i, ev, true, cached, &p);
         if (st == KEY_FILTERED)
             continue;
         if (st != KEY_OK)
@@ -586,7 +643,7 @@ int acc_facts_insert(acc_facts *f, const acc_event *ev)
             }
             p.time = ev->time;
             p.has = has;
-            place_slot(ix->slots, ix->cap, at, p);
+            place_slot(ix->slots, ix->cap, at, &p);
             ix->n++;
         } else if (fa->latest) {
             s->time = ev->time;
