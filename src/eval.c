@@ -63,44 +63,59 @@ bool acc_cmp_holds(acc_cmp_op op, int64_t l, int64_t r)
     return cmp_holds(op, l, r);
 }
 
+/* Whether e has no operand expressions (comparisons, in, facts, constants). */
+static inline bool is_leaf(acc_expr_op op)
+{
+    return op == ACC_X_CMP || op == ACC_X_IN || op == ACC_X_FACT || op == ACC_X_TRUE ||
+           op == ACC_X_FALSE;
+}
+
+/* The value of a leaf (is_leaf). */
+static inline bool leaf_value(const acc_expr *e, const acc_event *ev)
+{
+    if (e->op == ACC_X_CMP)
+        return cmp_holds(e->u.cmp.op, term_value(&e->u.cmp.l, ev), term_value(&e->u.cmp.r, ev));
+    if (e->op == ACC_X_IN) {
+        int64_t v = term_value(&e->u.in.l, ev);
+        bool found = false;
+        for (uint32_t i = 0; i < e->u.in.n && !found; i++)
+            found = v == term_value(&e->u.in.set[i], ev);
+        return found != e->u.in.negated;
+    }
+    if (e->op == ACC_X_FACT)
+        return ev->facts ? ev->facts[e->u.fact] : false;
+    return e->op == ACC_X_TRUE;
+}
+
 /*
  * The value of e on ev. The right operand of and/or/implies and the operand of not are
  * followed in a loop rather than by a call (rule conditions are mostly chains of `and`),
- * with `negate` carrying the nots passed on the way. Operators are tested most frequent
- * first (see int_field_at on `switch`).
+ * with `negate` carrying the nots passed on the way; a left operand that is a leaf is
+ * evaluated in place. Operators are tested with `if` (see int_field_at on `switch`).
  */
 static bool eval(const acc_expr *e, const acc_event *ev)
 {
     bool negate = false;
     for (;;) {
         acc_expr_op op = e->op;
-        if (op == ACC_X_CMP)
-            return cmp_holds(e->u.cmp.op, term_value(&e->u.cmp.l, ev),
-                             term_value(&e->u.cmp.r, ev)) != negate;
         if (op == ACC_X_AND || op == ACC_X_OR || op == ACC_X_IMPLIES) {
             /* and: a false left side decides (false); or: a true one (true);
                implies: a false one (true) */
-            bool a = eval(e->u.bin.a, ev);
-            if (op == ACC_X_AND ? !a : op == ACC_X_OR ? a : !a)
+            const acc_expr *l = e->u.bin.a;
+            bool a = is_leaf(l->op) ? leaf_value(l, ev) : eval(l, ev);
+            if (op == ACC_X_OR ? a : !a)
                 return (op != ACC_X_AND) != negate;
             e = e->u.bin.b;
             continue;
         }
-        if (op == ACC_X_IN) {
-            int64_t v = term_value(&e->u.in.l, ev);
-            bool found = false;
-            for (uint32_t i = 0; i < e->u.in.n && !found; i++)
-                found = v == term_value(&e->u.in.set[i], ev);
-            return (found != e->u.in.negated) != negate;
-        }
-        if (op == ACC_X_FACT)
-            return (ev->facts ? ev->facts[e->u.fact] : false) != negate;
         if (op == ACC_X_NOT) {
             negate = !negate;
             e = e->u.bin.a;
             continue;
         }
-        return (op == ACC_X_TRUE) != negate;
+        if (!is_leaf(op))
+            return negate;     /* not an operator: false */
+        return leaf_value(e, ev) != negate;
     }
 }
 
