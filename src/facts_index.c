@@ -361,22 +361,35 @@ static bool key_equal(const unsigned char *a, const unsigned char *b, size_t len
     return true;
 }
 
-/*
- * Whether slot s holds probe p's key, `key` being p's bytes: three words compare the
- * tag, the length and an inline key (not `has`); a pool key is then compared in full.
- */
-static bool probe_equal(const acc_facts *f, const slot *s, const slot *p,
-                        const unsigned char *key)
+/* The bytes of a slot compared with a probe: tag, length, key; `has` is masked out. */
+typedef struct slot_words {
+    uint64_t w[3];
+} slot_words;
+
+static slot_words words_of(const slot *s)
 {
     static const unsigned char not_has[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0xff, 0xff };
-    uint64_t mask, a[3], b[3];
+    uint64_t mask;
+    slot_words k;
     memcpy(&mask, not_has, 8);
-    memcpy(a, (const char *)s + 8, sizeof a);
-    memcpy(b, (const char *)p + 8, sizeof b);
-    if (((a[0] ^ b[0]) & mask) | (a[1] ^ b[1]))
+    memcpy(k.w, (const char *)s + 8, sizeof k.w);
+    k.w[0] &= mask;
+    return k;
+}
+
+/*
+ * Whether slot s, whose tag is p's, holds probe p's key (`pw` its words, `key` its
+ * bytes): three words compare the tag, the length and an inline key; a pool key's stored
+ * length is in the first two words, and its bytes are then compared in full.
+ */
+static bool probe_equal(const acc_facts *f, const slot *s, const slot *p,
+                        const slot_words *pw, const unsigned char *key)
+{
+    slot_words sw = words_of(s);
+    if ((sw.w[0] ^ pw->w[0]) | (sw.w[1] ^ pw->w[1]))
         return false;
     if (p->len != LONG_KEY)
-        return a[2] == b[2];
+        return sw.w[2] == pw->w[2];
     uint32_t len;
     uint64_t off;
     memcpy(&len, p->key + LONG_LEN_AT, sizeof len);
@@ -401,15 +414,17 @@ static size_t distance(uint32_t tag, size_t i, size_t cap)
 static size_t find_slot(const acc_facts *f, const fact_index *ix, const slot *p,
                         const unsigned char *key, bool *found)
 {
+    slot_words pw = words_of(p);
     size_t cap = ix->cap, i = home(p->tag, cap);
     for (size_t d = 0;; d++) {
         const slot *s = &ix->slots[i];
-        if (!s->tag || (s->tag != p->tag && distance(s->tag, i, cap) < d)) {
-            *found = false;
+        uint32_t tag = s->tag;
+        if (tag == p->tag && probe_equal(f, s, p, &pw, key)) {
+            *found = true;
             return i;
         }
-        if (probe_equal(f, s, p, key)) {
-            *found = true;
+        if (!tag || distance(tag, i, cap) < d) {
+            *found = false;
             return i;
         }
         i = i + 1 == cap ? 0 : i + 1;
