@@ -10,9 +10,9 @@
  * exactly when their values are, and no key is a proper prefix of another.
  *
  * A slot is 32 bytes in a 32-byte aligned table, so that it never straddles two cache
- * lines: the time, `has`, a tag (the upper 32 bits of the key's hash, never 0; 0 marks
- * an empty slot, and the tag alone places a slot, so a rehash needs no key), and the key
- * itself when it has at most INLINE_KEY bytes, zero-padded, so that a probe compares
+ * lines: the time, `has`, a tag (the upper 32 bits of a hash of the key's values, never
+ * 0; 0 marks an empty slot, and the tag alone places a slot, so a rehash needs no key),
+ * and the key itself when it has at most INLINE_KEY bytes, zero-padded, so that a probe compares
  * three words; a longer key lives in a growing byte pool. Probing is linear, Robin Hood
  * style (find_slot): a search for an absent key, the usual case for a new item, stops
  * after about as many slots as one for a present key instead of running on to the next
@@ -42,7 +42,6 @@
 
 /* Keys up to this long live in their slot: no second cache miss to compare them. */
 #define INLINE_KEY 18
-#define INLINE_PAD 24              /* an inline key is hashed as this many bytes */
 #define LONG_KEY 0xff              /* slot.len of a key in the pool */
 #define MAX_KEY_LEN UINT32_MAX     /* a pool key's length is kept in 32 bits */
 
@@ -86,10 +85,9 @@ typedef struct key_filter {
 typedef struct fact_index {
     const acc_fact *fact;
     key_part *parts;
-    uint32_t n_parts, n_items;  /* n_items: parts that are the item */
+    uint32_t n_parts;
     key_filter *filters;
     uint32_t n_filters;
-    size_t key_max;            /* longest key without its item bytes */
     void *mem;                 /* the table's allocation; slots is inside, aligned */
     slot *slots;
     size_t cap, n;
@@ -185,16 +183,12 @@ static int compile_key(fact_index *ix)
         key_part *p = &ix->parts[ix->n_parts++];
         if (b->src_field == ACC_FIELD_ITEM) {
             p->type = PART_ITEM;
-            ix->n_items++;
-            ix->key_max += 10;
         } else if (b->cur.type == ACC_TYPE_TIME) {
             p->type = PART_TIME;
-            ix->key_max += 8;
         } else {               /* member indexes and decisions fit in 32 bits */
             p->type = PART_ENUM;
             p->src_off = int_field_offset(b->src_field);
             p->cur_off = int_field_offset(b->cur.field);
-            ix->key_max += 5;
         }
     }
     return ACC_OK;
@@ -265,20 +259,19 @@ static bool passes_filters(const fact_index *ix, const acc_event *ev)
     return true;
 }
 
-/*
- * The tag of an inline key from its INLINE_PAD bytes, zero-padded: three words, each
- * multiplied by its own odd constant, then mixed. Cheaper than acc_hash_bytes, whose
- * loop and tail are most of a short key's cost; a key's length decides which of the two
- * gives its tag, so a key always gets the same one.
- */
-static uint32_t inline_tag(const unsigned char *key)
+/* The number of bytes of the varint of v. */
+static size_t varint_len(uint64_t v)
 {
-    uint64_t w[3];
-    memcpy(w, key, sizeof w);
-    uint64_t h = (w[0] ^ FACT_HASH_SEED) * 0x9e3779b97f4a7c15ULL +
-                 w[1] * 0xc2b2ae3d27d4eb4fULL + w[2] * 0x165667b19e3779f9ULL;
-    uint32_t tag = (uint32_t)(acc_hash_mix(h) >> 32);
-    return tag ? tag : 1;
+    size_t n = 1;
+    for (; v >= 0x80; v >>= 7)
+        n++;
+    return n;
+}
+
+/* One value folded into a key's hash (finished by acc_hash_mix). */
+static uint64_t hash_part(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * 0x9e3779b97f4a7c15ULL;
 }
 
 /* The slot where a search for `tag` starts. */
@@ -287,11 +280,60 @@ static size_t home(uint32_t tag, size_t cap)
     return acc_hash_range((uint64_t)tag << 32, cap);
 }
 
+/* Writes the bytes of the key of ix's fact for ev at q (key_bytes tells their number). */
+static void write_key(const fact_index *ix, const acc_event *ev, bool source, unsigned char *q)
+{
+    for (uint32_t i = 0; i < ix->n_parts; i++) {
+        const key_part *pt = &ix->parts[i];
+        if (pt->type == PART_ENUM) {
+            q = put_varint(q, (uint32_t)int_field(ev, source ? pt->src_off : pt->cur_off));
+        } else if (pt->type == PART_TIME) {
+            memcpy(q, &ev->time, 8);
+            q += 8;
+        } else {
+            q = put_varint(q, ev->item_len);
+            if (ev->item_len)
+                memcpy(q, ev->item, ev->item_len);
+            q += ev->item_len;
+        }
+    }
+}
+
 /*
- * Encodes the key of ix's fact for ev into f->key and its probe p: tag, len and (inline)
- * key; a LONG_KEY probe holds the length, and its bytes stay in f->key. For an inserted
- * (source) entry the parts are its fields `src_field` and the constants must match
- * (else KEY_FILTERED); for a looked-up (current) entry they are the current terms.
+ * The length of the key of ix's fact for ev, and its tag (the upper half of a hash of
+ * the values, never 0). The tag is computed from the values, not from the bytes written
+ * by write_key: reading back bytes just stored one by one stalls the processor (the
+ * loads cannot be forwarded from the stores), and equal keys have equal values.
+ */
+static size_t key_bytes(const fact_index *ix, const acc_event *ev, bool source,
+                        uint32_t *tag)
+{
+    size_t len = 0;
+    uint64_t h = FACT_HASH_SEED;
+    for (uint32_t i = 0; i < ix->n_parts; i++) {
+        const key_part *pt = &ix->parts[i];
+        if (pt->type == PART_ENUM) {
+            uint32_t v = (uint32_t)int_field(ev, source ? pt->src_off : pt->cur_off);
+            len += varint_len(v);
+            h = hash_part(h, v);
+        } else if (pt->type == PART_TIME) {
+            len += 8;
+            h = hash_part(h, (uint64_t)ev->time);
+        } else {
+            len += varint_len(ev->item_len) + ev->item_len;
+            h = hash_part(h, acc_hash_bytes(ev->item, ev->item_len, FACT_HASH_SEED));
+        }
+    }
+    uint32_t t = (uint32_t)(acc_hash_mix(h) >> 32);
+    *tag = t ? t : 1;
+    return len;
+}
+
+/*
+ * Encodes the key of ix's fact for ev into its probe p: tag, len and, inline, the key
+ * zero-padded; a LONG_KEY probe holds the length, and the bytes go to f->key. For an
+ * inserted (source) entry the parts are its fields `src_field` and the constants must
+ * match (else KEY_FILTERED); for a looked-up (current) entry they are the current terms.
  */
 static key_status encode_key(acc_facts *f, const fact_index *ix, const acc_event *ev,
                              bool source, slot *p)
@@ -299,48 +341,27 @@ static key_status encode_key(acc_facts *f, const fact_index *ix, const acc_event
     *p = (slot){ 0 };
     if (source && !passes_filters(ix, ev))
         return KEY_FILTERED;
-    size_t need = ix->key_max + ix->n_items * ev->item_len + INLINE_PAD;
-    if (need > f->key_cap) {
+    uint32_t tag;
+    size_t len = key_bytes(ix, ev, source, &tag);
+    p->tag = tag;
+    if (len <= INLINE_KEY) {
+        p->len = (uint8_t)len;
+        write_key(ix, ev, source, p->key);
+        return KEY_OK;
+    }
+    if (len > MAX_KEY_LEN)
+        return KEY_NOMEM;
+    if (len > f->key_cap) {
         void *k = f->key;
-        bool ok = acc_grow(&k, &f->key_cap, need, 1, 256);
+        bool ok = acc_grow(&k, &f->key_cap, len, 1, 256);
         f->key = k;
         if (!ok)
             return KEY_NOMEM;
     }
-    unsigned char *q = f->key;
-    for (uint32_t i = 0; i < ix->n_parts; i++) {
-        const key_part *pt = &ix->parts[i];
-        switch (pt->type) {
-        case PART_ENUM:
-            q = put_varint(q, (uint32_t)int_field(ev, source ? pt->src_off : pt->cur_off));
-            break;
-        case PART_TIME:
-            memcpy(q, &ev->time, 8);
-            q += 8;
-            break;
-        case PART_ITEM:
-            q = put_varint(q, ev->item_len);
-            if (ev->item_len)
-                memcpy(q, ev->item, ev->item_len);
-            q += ev->item_len;
-            break;
-        }
-    }
-    size_t len = (size_t)(q - f->key);
-    if (len > MAX_KEY_LEN)
-        return KEY_NOMEM;
-    if (len <= INLINE_KEY) {
-        memset(q, 0, INLINE_PAD);
-        p->len = (uint8_t)len;
-        memcpy(p->key, f->key, INLINE_KEY);
-        p->tag = inline_tag(f->key);
-        return KEY_OK;
-    }
-    uint32_t tag = (uint32_t)(acc_hash_bytes(f->key, len, FACT_HASH_SEED) >> 32);
     uint32_t l32 = (uint32_t)len;
-    p->tag = tag ? tag : 1;
     p->len = LONG_KEY;
     memcpy(p->key + LONG_LEN_AT, &l32, sizeof l32);
+    write_key(ix, ev, source, f->key);
     return KEY_OK;
 }
 
