@@ -40,6 +40,8 @@ void acc_facts_compute(acc_facts *f, const acc_event *ev, bool *values);
 /*
  * Starts loading into the cache the index slots that acc_facts_compute and
  * acc_facts_insert will read for ev, so that their misses overlap (performance only).
+ * It also keeps ev's encoded keys, which those two reuse when they are called on an
+ * entry with the same fields and item bytes (else they encode its keys themselves).
  */
 void acc_facts_prefetch(acc_facts *f, const acc_event *ev);
 
