@@ -40,7 +40,7 @@ _accord() {
             _accord_files '*'; return ;;
         -r|--rules|--baseline)
             _accord_files '*.accord'; return ;;
-        --timeout|--max-findings|--chain-head)
+        --timeout|--max-findings|--chain-head|--threads)
             return ;;   # a number or a digest: nothing to offer
     esac
 
@@ -49,7 +49,7 @@ _accord() {
     case $cmd in
         lint|check) opts="$common --strict --timeout" ;;
         diff) opts="$common --strict --timeout --deny-new-permits" ;;
-        audit) opts="$common --strict -r --rules --baseline --chain-head --max-findings" ;;
+        audit) opts="$common --strict -r --rules --baseline --chain-head --max-findings --threads" ;;
         smt) opts="-o --output --help" ;;
         help) COMPREPLY=($(compgen -W "lint check diff audit smt" -- "$cur")); return ;;
         *) return ;;

@@ -1,20 +1,21 @@
 /*
  * alloc.c - the library allocator: malloc and friends, with a counter that can make one
- * chosen allocation fail (see alloc.h). Single-threaded test hook; the counters are plain
- * globals because injection is only used from tests.
+ * chosen allocation fail (see alloc.h). The counters are atomic: an audit may allocate
+ * on its reader thread too (xml_pipe.c), and tests that inject failures run it on one.
  */
 #include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned long alloc_count;
-static unsigned long alloc_fail_nth;
+static _Atomic unsigned long alloc_count;
+static _Atomic unsigned long alloc_fail_nth;
 
 static int should_fail(void)
 {
-    alloc_count++;
-    return alloc_fail_nth != 0 && alloc_count == alloc_fail_nth;
+    unsigned long count = ++alloc_count;
+    unsigned long nth = alloc_fail_nth;
+    return nth != 0 && count == nth;
 }
 
 void acc_alloc_fail_at(unsigned long nth)

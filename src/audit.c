@@ -2,7 +2,10 @@
  * audit.c - the streaming audit of exchange logs (accord/audit.h).
  *
  * The pipeline per entry, in the order its findings come out:
- *   start tag (xml_reader) -> attributes by interned name -> format checks (schema,
+ *   start tag (xml_reader) -> prepare_start: attributes by interned name, values
+ *   parsed, members looked up, ids hashed (on the reader's thread when the audit uses
+ *   two, xml_pipe.h; it reads only the tag and tables fixed before the parse) ->
+ *   format checks (schema,
  *   unknown-value) -> integrity (seq-gap, duplicate-id, dangling-ref, chain-break) ->
  *   when well-defined: facts (facts_index, computed before the entry is inserted) ->
  *   evaluator (forbidden, not-permitted, invariant, assumption) -> facts insertion ->
@@ -24,7 +27,7 @@
 #include "hash.h"
 #include "integrity.h"
 #include "ir.h"
-#include "xml_reader.h"
+#include "xml_pipe.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -71,9 +74,13 @@ acc_severity acc_finding_code_severity(acc_finding_code code)
 enum {
     A_SEQ = ACC_FIELD_COUNT, A_ID, A_REQUEST, A_APPROVAL, A_DIGEST, A_COUNT
 };
-static const char *const attr_names[A_COUNT] = {
+/* Names compared by pointer, interned in each file's dictionary: the attributes, the
+   entry elements (ORDER: acc_kind) and <note>. */
+enum { I_KIND = A_COUNT, I_NOTE = I_KIND + ACC_KIND_COUNT, I_COUNT };
+static const char *const intern_list[I_COUNT] = {
     "time", "from", "to", "topic", "item", "originator", "level", "decision",
     "seq", "id", "request", "approval", "digest",
+    "request", "approval", "transfer", "note",
 };
 
 /* Member lookup for one enumerated type of one rule set: open addressing on names
@@ -145,20 +152,20 @@ typedef struct audit {
     /* Per file. */
     size_t file_index;
     const char *file;          /* result-owned copy of the name */
-    acc_xml_reader *reader;
-    const char *names[A_COUNT];
-    const char *kind_names[ACC_KIND_COUNT];
-    const char *note_name;
+    const char *interned[I_COUNT];  /* intern_list in this file's dictionary */
+    bool two_threads;          /* parse on a second thread (xml_pipe.h) */
+    uint64_t progress_base;    /* bytes of the files before this one */
+    uint64_t progress_total;
     unsigned skip_depth;       /* ignore everything deeper than this (0: nothing) */
     bool root_text_reported;
     bool stop;                 /* bad root: the audit ends with this file */
 
     entry_ctx entry;
     acc_canon_attr *canon;
-    unsigned *unexpected;      /* indexes of the attributes the entry may not carry */
-    size_t canon_cap, unexpected_cap;
+    size_t canon_cap;
     bool allowed[ACC_KIND_COUNT][A_COUNT];
-    uint64_t id_hash;          /* of the current entry's id */
+    /* Per first byte of a name, the attribute slots whose name begins with it, then -1. */
+    int8_t slots_by_initial[256][A_COUNT + 1];
 
     /* Integrity across the stream. */
     acc_id_set ids;
@@ -387,21 +394,104 @@ static const member_table *table_of(const judge *j, acc_type type)
 }
 
 /*
- * Fills ev from the field values for rule set j: false when a value is not declared
+ * What an entry's start tag says, worked out from the tag alone (no state of the
+ * stream), so that it can be done on the reader's thread (xml_pipe.h): which attribute
+ * fills each slot, the parsed seq, time and decision, each field's member in each rule
+ * set, and the hashes of the ids.
+ */
+typedef struct entry_prep {
+    int kind;                           /* acc_kind; -1: the tag is not an entry */
+    uint16_t attr[A_COUNT];             /* 1 + index of the attribute in the slot; 0: none */
+    uint32_t n_unexpected;              /* attributes this kind may not carry */
+    bool seq_ok, time_ok;
+    int64_t seq, time;
+    int decision;                       /* acc_decision; -1 when absent or invalid */
+    int32_t member[2][ACC_FIELD_COUNT]; /* per rule set (main, baseline); -1: undeclared */
+    uint64_t id_hash;                   /* acc_id_hash of the id; 0 when absent */
+    uint64_t ref_hash[2];               /* of request= and approval= (transfers) */
+} entry_prep;
+
+/* The slot of an attribute (A_COUNT: not an entry attribute): its interned name is
+   compared with the few slot names that begin with its first byte. */
+static int attr_slot(const audit *a, const acc_xml_attr *at)
+{
+    if (at->prefix)
+        return A_COUNT;
+    const int8_t *k = a->slots_by_initial[(unsigned char)at->name[0]];
+    for (; *k >= 0; k++)
+        if (at->name == a->interned[*k])
+            return *k;
+    return A_COUNT;
+}
+
+static attr_value slot_value(const acc_xml_start *el, const entry_prep *p, int k)
+{
+    if (!p->attr[k])
+        return (attr_value){ NULL, 0 };
+    acc_xml_attr at = acc_xml_start_attr(el, p->attr[k] - 1u);
+    return (attr_value){ at.value, at.value_len };
+}
+
+/* The acc_xml_prepare_fn of the audit: fills the entry_prep of a start tag. */
+static void prepare_start(const void *ctx, const acc_xml_start *el, void *out)
+{
+    const audit *a = ctx;
+    entry_prep *p = out;
+    p->kind = -1;
+    if (el->depth != 2 || !el->uri || strcmp(el->uri, LOG_NS) != 0)
+        return;
+    int kind = -1;
+    for (int k = 0; k < ACC_KIND_COUNT; k++)
+        if (el->name == a->interned[I_KIND + k])
+            kind = k;
+    if (kind < 0)
+        return;
+    memset(p, 0, sizeof *p);
+    p->kind = kind;
+    for (unsigned i = 0; i < el->n_attrs; i++) {
+        acc_xml_attr at = acc_xml_start_attr(el, i);
+        int k = attr_slot(a, &at);
+        if (k < A_COUNT && a->allowed[kind][k])
+            p->attr[k] = (uint16_t)(i + 1);
+        else
+            p->n_unexpected++;
+    }
+    attr_value v = slot_value(el, p, A_SEQ);
+    p->seq_ok = v.s && acc_seq_parse(v.s, v.n, &p->seq);
+    v = slot_value(el, p, ACC_FIELD_TIME);
+    p->time_ok = v.s && acc_time_parse(v.s, v.n, &p->time);
+    v = slot_value(el, p, ACC_FIELD_DECISION);
+    p->decision = v.s ? acc_decision_from_name(v.s, v.n) : -1;
+    for (int j = 0; j < 1 + a->has_base; j++)
+        for (int f = 0; f < ACC_FIELD_COUNT; f++) {
+            const member_table *t = table_of(j ? &a->base : &a->main,
+                                             acc_field_type((acc_field)f));
+            v = slot_value(el, p, f);
+            p->member[j][f] = t && v.s ? member_find(t, v.s, v.n) : -1;
+        }
+    v = slot_value(el, p, A_ID);
+    p->id_hash = v.s ? acc_id_hash(v.s, v.n) : 0;
+    for (int k = A_REQUEST; k <= A_APPROVAL; k++) {
+        v = slot_value(el, p, k);
+        p->ref_hash[k - A_REQUEST] = v.s ? acc_id_hash(v.s, v.n) : 0;
+    }
+}
+
+/*
+ * Fills ev from the prepared members of rule set j: false when a value is not declared
  * there (fields are known present and well-typed). With `report_unknown`, each
  * undeclared value is an unknown-value finding.
  */
-static bool resolve_members(audit *a, const judge *j, const attr_value *v, acc_event *ev,
-                            bool report_unknown)
+static bool resolve_members(audit *a, const judge *j, const int32_t *member,
+                            const attr_value *v, acc_event *ev, bool report_unknown)
 {
     bool ok = true;
     for (int f = 0; f < ACC_FIELD_COUNT; f++) {
         if (!a->allowed[ev->kind][f])
             continue;
-        const member_table *t = table_of(j, acc_field_type((acc_field)f));
-        if (!t || !v[f].s)
+        if (!table_of(j, acc_field_type((acc_field)f)) || !v[f].s)
             continue;
-        int m = member_find(t, v[f].s, v[f].n);
+        int m = member[f];
         switch ((acc_field)f) {
         case ACC_FIELD_FROM: ev->from = m; break;
         case ACC_FIELD_TO: ev->to = m; break;
@@ -682,15 +772,15 @@ static void check_seq(audit *a, bool seq_ok)
     a->seq_ref = seq;
 }
 
-static void check_ref(audit *a, const attr_value *v, int attr, acc_kind want)
+static void check_ref(audit *a, const attr_value *v, uint64_t hash, int attr, acc_kind want)
 {
     if (!v->s)
         return;
-    int kind = acc_id_set_find(&a->ids, v->s, v->n);
+    int kind = acc_id_set_find_hash(&a->ids, hash);
     if (kind == (int)want)
         return;
     msg_reset(a);
-    msg_add(a, "%s=\"", attr_names[attr]);
+    msg_add(a, "%s=\"", intern_list[attr]);
     msg_value(a, v->s, v->n);
     if (kind < 0)
         msg_add(a, "\" names no earlier %s in the stream", acc_kind_name(want));
@@ -700,13 +790,13 @@ static void check_ref(audit *a, const attr_value *v, int attr, acc_kind want)
     entry_finding(a, ACC_FINDING_DANGLING_REF, NULL);
 }
 
-static void check_id(audit *a)
+static void check_id(audit *a, uint64_t id_hash)
 {
     entry_ctx *e = &a->entry;
     if (!e->id_present || !e->id[0])
         return;
     int prev = -1;
-    if (acc_id_set_add_hash(&a->ids, a->id_hash, e->kind, &prev) != ACC_OK) {
+    if (acc_id_set_add_hash(&a->ids, id_hash, e->kind, &prev) != ACC_OK) {
         a->status = ACC_ENOMEM;
         return;
     }
@@ -790,9 +880,37 @@ static void pending_flush(audit *a)
  * (SHA-256 only where digests are in use) unless --chain-head needs the last digest, and
  * a digest that appears after that starts the verified chain unchecked.
  */
-static void chain_entry(audit *a, const char *element, const attr_value *digest,
-                        size_t n_canon)
+static bool grow_canon(audit *a, size_t n)
 {
+    void *c = a->canon;
+    bool ok = acc_grow(&c, &a->canon_cap, n, sizeof *a->canon, 16);
+    a->canon = c;
+    if (!ok)
+        a->status = ACC_ENOMEM;
+    return ok;
+}
+
+/* The attributes of the canonical form: all but the digest (slot A_DIGEST), sorted. */
+static bool canonical_attrs(audit *a, const acc_xml_start *el, const entry_prep *p,
+                            size_t *n)
+{
+    if (!grow_canon(a, el->n_attrs))
+        return false;
+    *n = 0;
+    for (unsigned i = 0; i < el->n_attrs; i++) {
+        if (p->attr[A_DIGEST] == i + 1)
+            continue;
+        acc_xml_attr at = acc_xml_start_attr(el, i);
+        a->canon[(*n)++] = (acc_canon_attr){ at.prefix, at.name, at.value, at.value_len };
+    }
+    acc_canon_sort(a->canon, *n);
+    return true;
+}
+
+static void chain_entry(audit *a, const acc_xml_start *el, const entry_prep *p,
+                        const attr_value *digest)
+{
+    const char *element = acc_kind_name(a->entry.kind);
     if (!digest->s && !a->chain_in_use) {
         pending_add(a);
         if (a->pending_dropped && !a->opt->chain_head)
@@ -818,7 +936,9 @@ static void chain_entry(audit *a, const char *element, const attr_value *digest,
         }
     }
     char computed[ACC_DIGEST_HEX_LEN + 1];
-    acc_canon_sort(a->canon, n_canon);
+    size_t n_canon;
+    if (!canonical_attrs(a, el, p, &n_canon))
+        return;
     const char *prev = a->prev_is_seed ? a->seed : a->prev;
     size_t prev_len = a->prev_is_seed ? a->seed_len : ACC_DIGEST_HEX_LEN;
     if (acc_chain_digest(&a->chain, prev, prev_len, element, a->canon, n_canon, computed)
@@ -879,18 +999,6 @@ static bool set_entry_id(audit *a, const attr_value *v)
     return true;
 }
 
-static bool grow_canon(audit *a, size_t n)
-{
-    void *c = a->canon, *u = a->unexpected;
-    bool ok = acc_grow(&c, &a->canon_cap, n, sizeof *a->canon, 16) &&
-              acc_grow(&u, &a->unexpected_cap, n, sizeof *a->unexpected, 16);
-    a->canon = c;
-    a->unexpected = u;
-    if (!ok)
-        a->status = ACC_ENOMEM;
-    return ok;
-}
-
 static void schema_attr(audit *a, const char *what, const acc_xml_attr *at)
 {
     msg_reset(a);
@@ -900,13 +1008,13 @@ static void schema_attr(audit *a, const char *what, const acc_xml_attr *at)
 }
 
 /* Judges a well-defined entry under the baseline too and reports a changed verdict. */
-static void baseline_entry(audit *a, const attr_value *v, const acc_event *main_ev,
-                           bool main_defined, bool main_permitted)
+static void baseline_entry(audit *a, const attr_value *v, const entry_prep *p,
+                           const acc_event *main_ev, bool main_defined, bool main_permitted)
 {
     judge *j = &a->base;
     acc_event ev = *main_ev;
     ev.facts = j->fact_values;
-    bool defined = resolve_members(a, j, v, &ev, false);
+    bool defined = resolve_members(a, j, p->member[1], v, &ev, false);
     bool permitted = false;
     if (defined) {
         acc_facts_compute(j->facts, &ev, j->fact_values);
@@ -928,9 +1036,9 @@ static void baseline_entry(audit *a, const attr_value *v, const acc_event *main_
         a->opt->on_change(a->opt->change_payload, &c);
     if (!a->opt->collect)
         return;
-    void *p = r->changes;
-    bool ok = acc_grow(&p, &a->changes_cap, r->n_changes + 1, sizeof *r->changes, 64);
-    r->changes = p;
+    void *changes = r->changes;
+    bool ok = acc_grow(&changes, &a->changes_cap, r->n_changes + 1, sizeof *r->changes, 64);
+    r->changes = changes;
     if (!ok) {
         a->status = ACC_ENOMEM;
         return;
@@ -939,58 +1047,42 @@ static void baseline_entry(audit *a, const attr_value *v, const acc_event *main_
     r->changes[r->n_changes++] = c;
 }
 
-static void entry_start(audit *a, const acc_xml_start *el, acc_kind kind)
+static void entry_start(audit *a, const acc_xml_start *el, const entry_prep *p)
 {
     acc_audit_result *r = a->res;
     entry_ctx *e = &a->entry;
+    acc_kind kind = (acc_kind)p->kind;
     e->active = true;
     e->file_index = a->file_index;
     e->line = el->line;
     e->column = el->column;
     e->kind = kind;
-    e->seq = 0;
+    e->seq = p->seq_ok ? p->seq : 0;
     e->notes = 0;
     e->text_reported = false;
     r->entries++;
     r->files[a->file_index].entries++;
 
     attr_value v[A_COUNT];
-    memset(v, 0, sizeof v);
-    if (!grow_canon(a, el->n_attrs))
-        return;
-    size_t n_canon = 0, n_unexpected = 0;
-    /* Attributes by interned name, in one pass: values, the canonical list for the
-       chain, and the attributes this kind does not allow (reported below, in order). */
-    for (unsigned i = 0; i < el->n_attrs; i++) {
-        acc_xml_attr at = acc_xml_start_attr(el, i);
-        int k = A_COUNT;
-        if (!at.prefix)
-            for (k = 0; k < A_COUNT && at.name != a->names[k]; k++)
-                ;
-        if (k < A_COUNT && a->allowed[kind][k])
-            v[k] = (attr_value){ at.value, at.value_len };
-        else
-            a->unexpected[n_unexpected++] = i;
-        if (k != A_DIGEST)
-            a->canon[n_canon++] = (acc_canon_attr){ at.prefix, at.name, at.value, at.value_len };
-    }
-    a->id_hash = v[A_ID].s ? acc_id_hash(v[A_ID].s, v[A_ID].n) : 0;
+    for (int k = 0; k < A_COUNT; k++)
+        v[k] = slot_value(el, p, k);
     if (v[A_ID].s)
-        acc_id_set_prefetch(&a->ids, a->id_hash);
+        acc_id_set_prefetch(&a->ids, p->id_hash);
     if (!set_entry_id(a, &v[A_ID]))
         return;
-    bool seq_ok = v[A_SEQ].s && acc_seq_parse(v[A_SEQ].s, v[A_SEQ].n, &e->seq);
 
-    /* Format: attributes that do not belong, then the required ones. */
-    for (size_t i = 0; i < n_unexpected; i++) {
-        acc_xml_attr at = acc_xml_start_attr(el, a->unexpected[i]);
-        schema_attr(a, "unexpected", &at);
+    /* Format: attributes that do not belong (in document order), then the required ones. */
+    for (unsigned i = 0; p->n_unexpected && i < el->n_attrs; i++) {
+        acc_xml_attr at = acc_xml_start_attr(el, i);
+        int k = attr_slot(a, &at);
+        if (!(k < A_COUNT && a->allowed[kind][k]))
+            schema_attr(a, "unexpected", &at);
     }
     if (!v[A_SEQ].s) {
         msg_reset(a);
         msg_add(a, "<%s> has no seq attribute", acc_kind_name(kind));
         entry_finding(a, ACC_FINDING_SCHEMA, NULL);
-    } else if (!seq_ok) {
+    } else if (!p->seq_ok) {
         msg_reset(a);
         msg_add(a, "seq '");
         msg_value(a, v[A_SEQ].s, v[A_SEQ].n);
@@ -1012,7 +1104,8 @@ static void entry_start(audit *a, const acc_xml_start *el, acc_kind kind)
         if (!fv->s) {
             msg_add(a, "<%s> has no %s attribute", acc_kind_name(kind), acc_field_name((acc_field)f));
         } else if (f == ACC_FIELD_TIME) {
-            if (acc_time_parse(fv->s, fv->n, &ev.time)) {
+            if (p->time_ok) {
+                ev.time = p->time;
                 if (!r->has_period || ev.time < r->period_min)
                     r->period_min = ev.time;
                 if (!r->has_period || ev.time > r->period_max)
@@ -1024,7 +1117,7 @@ static void entry_start(audit *a, const acc_xml_start *el, acc_kind kind)
             msg_value(a, fv->s, fv->n);
             msg_add(a, "' is not a valid UTC time YYYY-MM-DDTHH:MM:SSZ");
         } else if (f == ACC_FIELD_DECISION) {
-            ev.decision = acc_decision_from_name(fv->s, fv->n);
+            ev.decision = p->decision;
             if (ev.decision >= 0)
                 continue;
             msg_add(a, "decision '");
@@ -1038,7 +1131,7 @@ static void entry_start(audit *a, const acc_xml_start *el, acc_kind kind)
     }
     ev.item = v[ACC_FIELD_ITEM].s;
     ev.item_len = v[ACC_FIELD_ITEM].n;
-    bool declared = resolve_members(a, &a->main, v, &ev, true);
+    bool declared = resolve_members(a, &a->main, p->member[0], v, &ev, true);
     bool defined = well_typed && declared;
     /* Start fetching the index slots this entry will touch, so that their cache misses
        overlap instead of following one another. */
@@ -1046,16 +1139,16 @@ static void entry_start(audit *a, const acc_xml_start *el, acc_kind kind)
         acc_facts_prefetch(a->main.facts, &ev);
     for (int k = A_REQUEST; kind == ACC_KIND_TRANSFER && k <= A_APPROVAL; k++)
         if (v[k].s)
-            acc_id_set_prefetch(&a->ids, acc_id_hash(v[k].s, v[k].n));
+            acc_id_set_prefetch(&a->ids, p->ref_hash[k - A_REQUEST]);
 
     /* Integrity. */
-    check_seq(a, seq_ok);
+    check_seq(a, p->seq_ok);
     if (kind == ACC_KIND_TRANSFER) {
-        check_ref(a, &v[A_REQUEST], A_REQUEST, ACC_KIND_REQUEST);
-        check_ref(a, &v[A_APPROVAL], A_APPROVAL, ACC_KIND_APPROVAL);
+        check_ref(a, &v[A_REQUEST], p->ref_hash[0], A_REQUEST, ACC_KIND_REQUEST);
+        check_ref(a, &v[A_APPROVAL], p->ref_hash[1], A_APPROVAL, ACC_KIND_APPROVAL);
     }
-    check_id(a);
-    chain_entry(a, acc_kind_name(kind), &v[A_DIGEST], n_canon);
+    check_id(a, p->id_hash);
+    chain_entry(a, el, p, &v[A_DIGEST]);
     e->exists = true;
 
     /* Verdict. */
@@ -1072,16 +1165,16 @@ static void entry_start(audit *a, const acc_xml_start *el, acc_kind kind)
             a->status = ACC_ENOMEM;
     }
     if (a->has_base && well_typed)
-        baseline_entry(a, v, &ev, defined, permitted);
+        baseline_entry(a, v, p, &ev, defined, permitted);
 }
 
 /* ---- The root ------------------------------------------------------------------- */
 
+/* Ends the audit with this file (the handler then stops the reader). */
 static void stop_audit(audit *a)
 {
     a->stop = true;
     a->res->stopped = true;
-    acc_xml_reader_stop(a->reader);
 }
 
 static void accepted_list(audit *a, const acc_ruleset *rs)
@@ -1171,25 +1264,30 @@ static void root_start(audit *a, const acc_xml_start *el)
 
 /* ---- SAX handler ---------------------------------------------------------------- */
 
-static void on_start(void *payload, acc_xml_reader *r, const acc_xml_start *el)
+/* Whether the reader should go on. */
+static bool going_on(const audit *a)
 {
-    (void)r;
+    return a->status == ACC_OK && !a->stop;
+}
+
+static bool on_start(void *payload, const acc_xml_start *el)
+{
     audit *a = payload;
-    if (a->status != ACC_OK || a->stop)
-        return;
+    const entry_prep *p = el->prepared;
+    if (!going_on(a))
+        return false;
     if (a->skip_depth && el->depth > a->skip_depth)
-        return;
+        return true;
     if (el->depth == 1) {
         root_start(a, el);
-        return;
+        return going_on(a);
     }
-    bool in_ns = el->uri && strcmp(el->uri, LOG_NS) == 0;
     if (el->depth == 2) {
-        for (int k = 0; in_ns && k < ACC_KIND_COUNT; k++)
-            if (el->name == a->kind_names[k]) {
-                entry_start(a, el, (acc_kind)k);
-                return;
-            }
+        if (p->kind >= 0) {
+            entry_start(a, el, p);
+            return going_on(a);
+        }
+        bool in_ns = el->uri && strcmp(el->uri, LOG_NS) == 0;
         msg_reset(a);
         msg_add(a, "unexpected element <%s%s%s> in <" ROOT_NAME "> (ignored)",
                 el->prefix ? el->prefix : "", el->prefix ? ":" : "", el->name);
@@ -1197,12 +1295,13 @@ static void on_start(void *payload, acc_xml_reader *r, const acc_xml_start *el)
             msg_add(a, ", namespace '%s'", el->uri ? el->uri : "");
         plain_finding(a, ACC_FINDING_SCHEMA, el->line, el->column);
         a->skip_depth = 2;
-        return;
+        return going_on(a);
     }
     /* depth 3: inside an entry. Findings carry the entry's location (exchange-log.md);
        the message says where the child is. */
+    bool in_ns = el->uri && strcmp(el->uri, LOG_NS) == 0;
     msg_reset(a);
-    if (in_ns && el->name == a->note_name) {
+    if (in_ns && el->name == a->interned[I_NOTE]) {
         if (a->entry.notes++ > 0) {
             msg_add(a, "<%s> has more than one <note> (line %u)", acc_kind_name(a->entry.kind),
                     el->line);
@@ -1222,16 +1321,17 @@ static void on_start(void *payload, acc_xml_reader *r, const acc_xml_start *el)
         entry_finding(a, ACC_FINDING_SCHEMA, NULL);
     }
     a->skip_depth = 3;
+    return going_on(a);
 }
 
-static void on_end(void *payload, acc_xml_reader *r, unsigned depth)
+static bool on_end(void *payload, unsigned depth)
 {
-    (void)r;
     audit *a = payload;
     if (a->skip_depth == depth)
         a->skip_depth = 0;
     if (depth == 2)
         a->entry.active = false;
+    return going_on(a);
 }
 
 static bool blank(const char *s, size_t n)
@@ -1242,16 +1342,19 @@ static bool blank(const char *s, size_t n)
     return true;
 }
 
-static void on_text(void *payload, acc_xml_reader *r, unsigned depth, const char *s, size_t n)
+/* Text in the root or in an entry (the pipe drops blank text and text deeper down). */
+static bool on_text(void *payload, const acc_xml_text *t)
 {
     audit *a = payload;
-    if (a->status != ACC_OK || a->stop || (a->skip_depth && depth > a->skip_depth))
-        return;
-    if ((depth != 1 && depth != 2) || blank(s, n))
-        return;
+    if (!going_on(a))
+        return false;
+    if ((a->skip_depth && t->depth > a->skip_depth) || (t->depth != 1 && t->depth != 2) ||
+        blank(t->s, t->n))
+        return true;
     /* The reader stands at the end of the text: go back to its first non-blank line. */
-    unsigned line, column;
-    acc_xml_reader_position(r, &line, &column);
+    const char *s = t->s;
+    size_t n = t->n;
+    unsigned line = t->line, column = t->column;
     size_t first = 0;
     while (first < n && blank(s + first, 1))
         first++;
@@ -1268,18 +1371,19 @@ static void on_text(void *payload, acc_xml_reader *r, unsigned depth, const char
         column = (unsigned)(first - nl) + 1;
     else if (!nl_after && column > n - first)
         column -= (unsigned)(n - first);
-    if (depth == 2 && a->entry.active && !a->entry.text_reported) {
+    if (t->depth == 2 && a->entry.active && !a->entry.text_reported) {
         a->entry.text_reported = true;
         msg_reset(a);
         msg_add(a, "text in <%s> outside a <note> (line %u)", acc_kind_name(a->entry.kind),
                 line);
         entry_finding(a, ACC_FINDING_SCHEMA, NULL);
-    } else if (depth == 1 && !a->root_text_reported) {
+    } else if (t->depth == 1 && !a->root_text_reported) {
         a->root_text_reported = true;
         msg_reset(a);
         msg_add(a, "text directly in <" ROOT_NAME "> (only entries belong there)");
         plain_finding(a, ACC_FINDING_SCHEMA, line, column);
     }
+    return going_on(a);
 }
 
 static const acc_xml_handler handler = { on_start, on_end, on_text };
@@ -1346,86 +1450,36 @@ static void progress(audit *a, uint64_t done, uint64_t total)
         a->opt->on_progress(a->opt->progress_payload, done, total);
 }
 
-/* Interns the names compared by pointer in this file's parser dictionary. */
-static bool intern_names(audit *a)
+static void on_bytes(void *payload, uint64_t bytes)
 {
-    for (int k = 0; k < A_COUNT; k++)
-        if (!(a->names[k] = acc_xml_reader_intern(a->reader, attr_names[k])))
-            return false;
-    for (int k = 0; k < ACC_KIND_COUNT; k++)
-        if (!(a->kind_names[k] = acc_xml_reader_intern(a->reader, acc_kind_name((acc_kind)k))))
-            return false;
-    return (a->note_name = acc_xml_reader_intern(a->reader, "note")) != NULL;
+    audit *a = payload;
+    progress(a, a->progress_base + bytes, a->progress_total);
 }
 
 /* Audits one source; returns ACC_OK (also when the stream stopped), ACC_EIO, ACC_ENOMEM. */
-static int audit_source(audit *a, const acc_audit_source *src, char *buf, size_t chunk,
-                        uint64_t *done, uint64_t total)
+static int audit_source(audit *a, const acc_audit_source *src, size_t chunk)
 {
-    int status = ACC_OK;
-    FILE *f = NULL;
     a->skip_depth = 0;
     a->root_text_reported = false;
     a->entry.active = false;
-    if ((status = acc_xml_reader_new(&a->reader, &handler, a)) != ACC_OK)
+    acc_xml_doc doc = { .path = src->name, .data = src->data, .len = src->len, .chunk = chunk };
+    acc_xml_pipe_options po = {
+        .handler = &handler, .payload = a,
+        .prepare = prepare_start, .prepare_ctx = a, .prepared_size = sizeof(entry_prep),
+        .intern = intern_list, .interned = a->interned, .n_intern = I_COUNT,
+        .text_max_depth = 2, .skip_blank_text = true,
+        .on_progress = a->opt->on_progress ? on_bytes : NULL,
+        .two_threads = a->two_threads,
+    };
+    acc_xml_outcome out;
+    int status = acc_xml_pipe_parse(&po, &doc, &out);
+    if (status != ACC_OK)
         return status;
-    if (!intern_names(a)) {
-        status = ACC_ENOMEM;
-        goto done;
-    }
-    if (!src->data && !(f = fopen(src->name, "rb"))) {
-        status = ACC_EIO;
-        goto done;
-    }
-    size_t off = 0;
-    int rc = ACC_OK;
-    for (;;) {
-        const char *data;
-        size_t n;
-        if (f) {
-            n = fread(buf, 1, chunk, f);
-            if (n < chunk && ferror(f)) {
-                status = ACC_EIO;
-                goto done;
-            }
-            data = buf;
-        } else {
-            n = src->len - off < chunk ? src->len - off : chunk;
-            data = src->data + off;
-            off += n;
-        }
-        bool last = f ? n < chunk && feof(f) : off == src->len;
-        if (f && n == chunk) {
-            int c = fgetc(f);    /* exactly `chunk` bytes left: is this the end? */
-            if (c == EOF)
-                last = !ferror(f);
-            else
-                ungetc(c, f);
-        }
-        rc = acc_xml_reader_feed(a->reader, data, n, last);
-        *done += n;
-        progress(a, *done, total);
-        if (a->status != ACC_OK) {
-            status = a->status;
-            goto done;
-        }
-        if (rc != ACC_OK || last)
-            break;
-    }
-    if (rc == ACC_ENOMEM) {
-        status = ACC_ENOMEM;
-    } else if (rc != ACC_OK && acc_xml_reader_error(a->reader)) {
-        report_malformed(a, acc_xml_reader_error(a->reader));
-    }
+    if (out.failed && a->status == ACC_OK)
+        report_malformed(a, &out.error);
     if (!a->res->stopped)
         a->res->files[a->file_index].complete = true;
-    status = a->status != ACC_OK ? a->status : status;
-done:
-    if (f)
-        fclose(f);
-    acc_xml_reader_free(a->reader);
-    a->reader = NULL;
-    return status;
+    return a->status;
 }
 
 /* After the stream: --chain-head, chain status, findings per rule. */
@@ -1508,7 +1562,6 @@ static void audit_fini(audit *a)
     acc_free(a->asm_counts);
     acc_free(a->entry.id);
     acc_free(a->canon);
-    acc_free(a->unexpected);
     acc_free(a->seed);
     acc_free(a->pending);
     acc_free(a->pending_ids);
@@ -1538,13 +1591,28 @@ static int audit_init(audit *a, const acc_audit_options *opt)
     a->seed_len = ACC_DIGEST_HEX_LEN;
     a->prev_is_seed = true;
     a->chain_computing = true;
+    a->two_threads = opt->threads == 0 ? acc_xml_pipe_worthwhile() : opt->threads > 1;
     acc_id_set_init(&a->ids);
+    for (int c = 0; c < 256; c++) {
+        int n = 0;
+        for (int k = 0; k < A_COUNT; k++)
+            if ((unsigned char)intern_list[k][0] == c)
+                a->slots_by_initial[c][n++] = (int8_t)k;
+        a->slots_by_initial[c][n] = -1;
+    }
     for (int k = 0; k < ACC_KIND_COUNT; k++)
         for (int m = 0; m < A_COUNT; m++)
             a->allowed[k][m] = m < ACC_FIELD_COUNT ? acc_kind_has_field((acc_kind)k, (acc_field)m)
                              : m == A_REQUEST || m == A_APPROVAL ? k == ACC_KIND_TRANSFER
                                                                   : true;
     return ACC_OK;
+}
+
+/* The size of a file, 0 when it cannot be told. */
+static uint64_t file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
 }
 
 /* Sizes of the sources (for progress); a file that cannot be read is reported. */
@@ -1565,9 +1633,7 @@ static int measure(const acc_audit_source *sources, size_t n, const acc_diag_sin
             status = ACC_EIO;
             continue;
         }
-        struct stat st;
-        if (stat(sources[i].name, &st) == 0)
-            *total += (uint64_t)st.st_size;
+        *total += file_size(sources[i].name);
     }
     return status;
 }
@@ -1585,7 +1651,7 @@ int acc_audit_run(acc_audit_result **out, const acc_audit_options *opt,
                              "audit: --chain-head needs 64 lowercase hex digits");
         return ACC_EUSAGE;
     }
-    uint64_t total = 0, done = 0;
+    uint64_t total = 0;
     int status = measure(sources, n, sink, &total);
     if (status != ACC_OK)
         return status;
@@ -1595,7 +1661,6 @@ int acc_audit_run(acc_audit_result **out, const acc_audit_options *opt,
     a.opt = opt;
     a.sources = sources;
     a.n_sources = n;
-    char *buf = NULL;
     size_t chunk = opt->chunk_size ? opt->chunk_size : DEFAULT_CHUNK;
     result_box *box = acc_calloc(1, sizeof *box);
     if (!box) {
@@ -1611,8 +1676,7 @@ int acc_audit_run(acc_audit_result **out, const acc_audit_options *opt,
     r->rules = acc_arena_strdup(a.arena, opt->rules->name);
     r->baseline = opt->baseline ? acc_arena_strdup(a.arena, opt->baseline->name) : NULL;
     r->files = acc_arena_alloc(a.arena, (n + 1) * sizeof *r->files);
-    buf = acc_malloc(chunk);
-    if (!r->rules || (opt->baseline && !r->baseline) || !r->files || !buf) {
+    if (!r->rules || (opt->baseline && !r->baseline) || !r->files) {
         status = ACC_ENOMEM;
         goto done;
     }
@@ -1625,14 +1689,15 @@ int acc_audit_run(acc_audit_result **out, const acc_audit_options *opt,
     for (size_t i = 0; i < n && !r->stopped; i++) {
         a.file_index = i;
         a.file = r->files[i].file;
-        if ((status = audit_source(&a, &sources[i], buf, chunk, &done, total)) != ACC_OK)
+        a.progress_total = total;
+        if ((status = audit_source(&a, &sources[i], chunk)) != ACC_OK)
             goto done;
+        a.progress_base += sources[i].data ? sources[i].len : file_size(sources[i].name);
     }
     if (r->stopped)
         progress(&a, total, total);
     status = finish(&a);
 done:
-    acc_free(buf);
     audit_fini(&a);
     if (a.res) {
         if (status == ACC_OK && a.status != ACC_OK)

@@ -21,7 +21,7 @@
 #include "alloc.h"
 #include "hash.h"
 #include "ir.h"
-#include "xml_reader.h"
+#include "xml_pipe.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -125,7 +125,7 @@ static int32_t party_of(flow_pass *p, const acc_xml_attr *a)
 }
 
 /* Checks the root as the audit does: exchange-log, in the namespace, of an accepted accord. */
-static void on_root(flow_pass *p, acc_xml_reader *r, const acc_xml_start *el)
+static void on_root(flow_pass *p, const acc_xml_start *el)
 {
     p->root_ok = false;
     if (strcmp(el->name, "exchange-log") != 0 || !el->uri ||
@@ -148,7 +148,6 @@ static void on_root(flow_pass *p, acc_xml_reader *r, const acc_xml_start *el)
     }
 reject:
     p->halt = true;
-    acc_xml_reader_stop(r);
 }
 
 static void on_entry(flow_pass *p, const acc_xml_start *el, acc_kind kind)
@@ -198,67 +197,34 @@ static void on_entry(flow_pass *p, const acc_xml_start *el, acc_kind kind)
         cell[2]++;
 }
 
-static void on_start(void *payload, acc_xml_reader *r, const acc_xml_start *el)
+static bool on_start(void *payload, const acc_xml_start *el)
 {
     flow_pass *p = payload;
     if (el->depth == 1) {
-        on_root(p, r, el);
-        return;
+        on_root(p, el);
+        return !p->halt;
     }
     if (el->depth != 2 || !p->root_ok || !el->uri || strcmp(el->uri, LOG_NAMESPACE) != 0)
-        return;
+        return true;
     int kind = acc_kind_from_name(el->name, strlen(el->name));
     if (kind >= 0)
         on_entry(p, el, (acc_kind)kind);
+    return p->status == ACC_OK;
 }
 
-/* Feeds one source to a fresh reader. ACC_EINPUT means the reader stopped (halt). */
-static int read_source(flow_pass *p, const acc_audit_source *src, char *buf)
+/* Reads one source, on this thread. A malformed log or a rejected root halts the pass. */
+static int read_source(flow_pass *p, const acc_audit_source *src)
 {
     static const acc_xml_handler handler = { .start = on_start };
-    acc_xml_reader *reader = NULL;
-    FILE *fp = NULL;
-    int status = acc_xml_reader_new(&reader, &handler, p);
-    if (status != ACC_OK)
-        goto done;
+    acc_xml_pipe_options opt = { .handler = &handler, .payload = p };
+    acc_xml_doc doc = { .path = src->name, .data = src->data, .len = src->len,
+                        .chunk = FLOW_CHUNK };
+    acc_xml_outcome out;
     p->root_ok = false;
-    if (src->data) {
-        for (size_t off = 0;;) {
-            size_t len = src->len - off < FLOW_CHUNK ? src->len - off : FLOW_CHUNK;
-            bool last = off + len == src->len;
-            status = acc_xml_reader_feed(reader, src->data + off, len, last);
-            off += len;
-            if (status != ACC_OK || last)
-                break;
-        }
-    } else {
-        fp = fopen(src->name, "rb");
-        if (!fp) {
-            status = ACC_EIO;
-            goto done;
-        }
-        for (;;) {
-            size_t len = fread(buf, 1, FLOW_CHUNK, fp);
-            if (len < FLOW_CHUNK && ferror(fp)) {
-                status = ACC_EIO;
-                goto done;
-            }
-            bool last = len < FLOW_CHUNK && feof(fp);
-            status = acc_xml_reader_feed(reader, buf, len, last);
-            if (status != ACC_OK || last)
-                break;
-        }
-    }
-    if (status == ACC_EINPUT) {
-        /* Malformed XML or a rejected root: the audit stopped here too. */
+    int status = acc_xml_pipe_parse(&opt, &doc, &out);
+    if (status == ACC_OK && (out.failed || out.stopped))
         p->halt = true;
-        status = ACC_OK;
-    }
-done:
-    if (fp)
-        fclose(fp);
-    acc_xml_reader_free(reader);
-    return status;
+    return status != ACC_OK ? status : p->status;
 }
 
 /* Turns the pass's matrix into the flow's party and edge lists. */
@@ -337,7 +303,6 @@ int acc_flow_collect_sources(acc_flow **out, const acc_ruleset *rules,
 {
     *out = NULL;
     flow_pass p = { .rules = rules, .result = result, .status = ACC_OK };
-    char *buf = NULL;
     flow_box *box = acc_calloc(1, sizeof *box);
     int status = ACC_ENOMEM;
     if (!box)
@@ -355,20 +320,14 @@ int acc_flow_collect_sources(acc_flow **out, const acc_ruleset *rules,
         box->flow.findings[i].from = box->flow.findings[i].to = -1;
 
     for (size_t i = 0; i < n && !p.halt; i++) {
-        if (!sources[i].data && !buf && !(buf = acc_malloc(FLOW_CHUNK)))
-            goto done;
         p.file_index = i;
-        status = read_source(&p, &sources[i], buf);
-        if (status == ACC_OK)
-            status = p.status;
-        if (status != ACC_OK)
+        if ((status = read_source(&p, &sources[i])) != ACC_OK)
             goto done;
     }
     status = flow_finish(&p);
     if (status == ACC_OK)
         status = flow_own_strings(&box->flow, &box->strings);
 done:
-    acc_free(buf);
     acc_free(p.cells);
     acc_free(p.index.slots);
     acc_free(p.index.next);

@@ -101,9 +101,14 @@ int acc_id_set_add_hash(acc_id_set *s, uint64_t key, acc_kind kind, int *prev_ki
 
 int acc_id_set_find(const acc_id_set *s, const char *id, size_t len)
 {
+    return acc_id_set_find_hash(s, acc_id_hash(id, len));
+}
+
+int acc_id_set_find_hash(const acc_id_set *s, uint64_t h)
+{
     if (!s->cap)
         return -1;
-    size_t i = probe(s->slots, s->cap, acc_id_hash(id, len));
+    size_t i = probe(s->slots, s->cap, h);
     return s->slots[i] ? (int)(s->slots[i] & 3) - 1 : -1;
 }
 

@@ -43,6 +43,9 @@ int acc_id_set_add(acc_id_set *s, const char *id, size_t len, acc_kind kind, int
 /* The kind of the first entry with id[0..len), or -1. */
 int acc_id_set_find(const acc_id_set *s, const char *id, size_t len);
 
+/* acc_id_set_find with the id's acc_id_hash. */
+int acc_id_set_find_hash(const acc_id_set *s, uint64_t h);
+
 /* Bytes used by the set (for the memory figures of docs/log-format.md). */
 size_t acc_id_set_bytes(const acc_id_set *s);
 

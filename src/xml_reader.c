@@ -26,6 +26,9 @@
 #include <libxml/parserInternals.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Read at most this much per xmlParseChunk call (its length is an int). */
 #define FEED_PIECE (1u << 20)
@@ -82,17 +85,6 @@ struct acc_xml_reader {
     size_t decoded_cap;
 };
 
-acc_xml_attr acc_xml_start_attr(const acc_xml_start *el, unsigned i)
-{
-    const xmlChar *const *a = (const xmlChar *const *)el->raw_attrs + 5 * (size_t)i;
-    return (acc_xml_attr){
-        .name = (const char *)a[0],
-        .prefix = (const char *)a[1],
-        .value = (const char *)a[3],
-        .value_len = (size_t)(a[4] - a[3]),
-    };
-}
-
 static uint64_t offset_of(const xmlParserCtxt *ctxt, const xmlChar *p)
 {
     return (uint64_t)ctxt->input->consumed + (uint64_t)(p - ctxt->input->base);
@@ -105,7 +97,8 @@ uint64_t acc_xml_reader_offset(const acc_xml_reader *r)
     return offset_of(r->ctxt, r->ctxt->input->cur);
 }
 
-void acc_xml_reader_position(const acc_xml_reader *r, unsigned *line, unsigned *column)
+/* libxml2's line and column of the current position (for text, which has no tag). */
+static void position(const acc_xml_reader *r, unsigned *line, unsigned *column)
 {
     const xmlParserInput *in = r->ctxt ? r->ctxt->input : NULL;
     *line = in && in->line > 0 ? (unsigned)in->line : 1;
@@ -136,16 +129,95 @@ static void scan_to_cursor(acc_xml_reader *r)
     r->scan_pos = cur;
 }
 
+/* The bits set in a 16-bit mask (no popcnt instruction is assumed). */
+static unsigned bits16(unsigned x)
+{
+    x = x - ((x >> 1) & 0x5555u);
+    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+    x = (x + (x >> 4)) & 0x0f0fu;
+    return (x + (x >> 8)) & 0x1fu;
+}
+
+/* The newlines in s[0..n): sixteen bytes a step where SSE2 is there. */
+static uint64_t count_newlines(const char *s, size_t n)
+{
+    uint64_t total = 0;
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+    while (i + 16 <= n) {
+        /* Per-byte counters, summed before they can overflow (255 steps). */
+        __m128i counts = zero;
+        for (unsigned k = 0; k < 255 && i + 16 <= n; k++, i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(x, nl));
+        }
+        __m128i sums = _mm_sad_epu8(counts, zero);
+        total += (uint64_t)_mm_cvtsi128_si32(sums) + (uint64_t)_mm_extract_epi16(sums, 4);
+    }
+#endif
+    for (; i < n; i++)
+        total += s[i] == '\n';
+    return total;
+}
+
+/* What a backward scan from the end of a start tag to its '<' saw (scan_tag). */
+typedef struct tag_scan {
+    const xmlChar *lt;         /* the '<' (the buffer's start when there is none) */
+    unsigned newlines;         /* '\n' between lt and the end */
+    bool amp;                  /* a '&' between lt and the end */
+} tag_scan;
+
 /*
- * Line and column of `lt` (a '<' in the input buffer, before the cursor) from the
- * parser's current line and the bytes in between.
+ * Scans back from `last` (inclusive) to the nearest '<' at or after `base`, counting the
+ * newlines and noting any '&' on the way: an attribute value cannot hold a raw '<', so
+ * that '<' opened the tag. Sixteen bytes a step where SSE2 is there.
  */
-static void locate(acc_xml_reader *r, const xmlChar *lt, unsigned *line, unsigned *column)
+static tag_scan scan_tag(const xmlChar *base, const xmlChar *last)
+{
+    tag_scan t = { base, 0, false };
+    const xmlChar *p = last + 1;
+#ifdef __SSE2__
+    const __m128i lt = _mm_set1_epi8('<'), nl = _mm_set1_epi8('\n'), amp = _mm_set1_epi8('&');
+    while (p - base >= 16) {
+        p -= 16;
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned m_lt = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, lt));
+        unsigned m_nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl));
+        unsigned m_amp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, amp));
+        if (m_lt) {
+            int at = 31 - __builtin_clz(m_lt);          /* the last '<' of the block */
+            unsigned after = ~0u << at;
+            t.newlines += bits16(m_nl & after);
+            t.amp |= (m_amp & after) != 0;
+            t.lt = p + at;
+            return t;
+        }
+        t.newlines += bits16(m_nl);
+        t.amp |= m_amp != 0;
+    }
+#endif
+    while (p > base) {
+        p--;
+        if (*p == '<') {
+            t.lt = p;
+            return t;
+        }
+        t.newlines += *p == '\n';
+        t.amp |= *p == '&';
+    }
+    return t;
+}
+
+/*
+ * Line and column of t->lt (a '<' in the input buffer, before the cursor) from the
+ * parser's current line and the newlines in between.
+ */
+static void locate(acc_xml_reader *r, const tag_scan *t, unsigned *line, unsigned *column)
 {
     const xmlParserInput *in = r->ctxt->input;
-    unsigned newlines = 0;
-    for (const xmlChar *p = lt; (p = memchr(p, '\n', (size_t)(in->cur - p))) != NULL; p++)
-        newlines++;
+    const xmlChar *lt = t->lt;
+    unsigned newlines = t->newlines;
     int cur_line = in->line > 0 ? in->line : 1;
     *line = (unsigned)cur_line > newlines ? (unsigned)cur_line - newlines : 1;
     /* The column counts from the last newline before lt. The forward scan knows the last
@@ -174,11 +246,10 @@ static void locate(acc_xml_reader *r, const xmlChar *lt, unsigned *line, unsigne
     }
 }
 
-/* The '<' that opened the construct being read: the nearest one before the cursor. */
-static const xmlChar *find_open(const xmlParserInput *in)
+/* The scan of the construct being read: back from the cursor to the nearest '<'. */
+static tag_scan scan_open(const xmlParserInput *in)
 {
-    const xmlChar *p = memrchr(in->base, '<', (size_t)(in->cur - in->base) + 1);
-    return p ? p : in->base;
+    return scan_tag(in->base, in->cur);
 }
 
 static void fail(acc_xml_reader *r, unsigned line, unsigned column, bool doctype,
@@ -265,9 +336,10 @@ static void on_start(void *ud, const xmlChar *localname, const xmlChar *prefix,
                                 (*in->cur == '/' && in->cur + 1 < in->end && in->cur[1] == '>'))))
         return;
     r->saw_root = true;
+    tag_scan t = scan_open(in);
     if (r->depth >= MAX_DEPTH) {
         unsigned line, column;
-        locate(r, find_open(in), &line, &column);
+        locate(r, &t, &line, &column);
         fail(r, line, column, false, "elements are nested more than 256 levels deep");
         return;
     }
@@ -278,19 +350,20 @@ static void on_start(void *ud, const xmlChar *localname, const xmlChar *prefix,
         .uri = (const char *)uri,
         .raw_attrs = attributes,
         .n_attrs = nb_attributes > 0 ? (unsigned)nb_attributes : 0,
+        .input_lo = in->base,
+        .input_hi = in->end,
     };
-    /* A '&' in an attribute value was written '&' in the tag: one scan of the tag tells. */
-    const xmlChar *lt = find_open(in);
-    if (el.n_attrs && memchr(lt, '&', (size_t)(in->cur - lt)))
+    /* A '&' in an attribute value was written '&' in the tag: the scan tells. */
+    if (el.n_attrs && t.amp)
         el.raw_attrs = decode_amp(r, attributes, el.n_attrs);
-    locate(r, lt, &el.line, &el.column);
+    locate(r, &t, &el.line, &el.column);
     scan_to_cursor(r);
     if (r->oom) {
         acc_xml_reader_stop(r);
         return;
     }
-    if (r->handler->start)
-        r->handler->start(r->payload, r, &el);
+    if (r->handler->start && !r->handler->start(r->payload, &el))
+        acc_xml_reader_stop(r);
 }
 
 static void on_end(void *ud, const xmlChar *localname, const xmlChar *prefix,
@@ -304,16 +377,20 @@ static void on_end(void *ud, const xmlChar *localname, const xmlChar *prefix,
         r->depth--;
     if (depth == 1)
         r->root_closed = true;
-    if (!r->stopped && r->handler->end)
-        r->handler->end(r->payload, r, depth);
+    if (!r->stopped && r->handler->end && !r->handler->end(r->payload, depth))
+        acc_xml_reader_stop(r);
 }
 
 static void on_text(void *ud, const xmlChar *s, int len)
 {
     acc_xml_reader *r = ud;
     scan_to_cursor(r);
-    if (!r->stopped && r->handler->text && len > 0)
-        r->handler->text(r->payload, r, r->depth, (const char *)s, (size_t)len);
+    if (r->stopped || !r->handler->text || len <= 0)
+        return;
+    acc_xml_text t = { .depth = r->depth, .s = (const char *)s, .n = (size_t)len };
+    position(r, &t.line, &t.column);
+    if (!r->handler->text(r->payload, &t))
+        acc_xml_reader_stop(r);
 }
 
 /* Comments and processing instructions: nothing to report, but the scan advances. */
@@ -341,8 +418,9 @@ static void on_doctype(void *ud, const xmlChar *name, const xmlChar *external_id
     while (p > in->base && !(*p == '<' && in->cur - p >= 9 &&
                              memcmp(p, "<!DOCTYPE", 9) == 0))
         p--;
+    tag_scan t = { p, (unsigned)count_newlines((const char *)p, (size_t)(in->cur - p)), false };
     unsigned line, column;
-    locate(r, p, &line, &column);
+    locate(r, &t, &line, &column);
     fail(r, line, column, true,
          "a document type declaration (DOCTYPE) is not allowed in an exchange log");
 }
@@ -430,6 +508,49 @@ static bool looks_wide(const unsigned char *s, size_t n)
     return false;
 }
 
+static const bool tag_special[256] = { ['"'] = true, ['\''] = true, ['<'] = true,
+                                       ['>'] = true, ['='] = true };
+
+/* Offset of the first byte of s[0..n) that matters inside a tag ('"', '\'', '<', '>',
+   '='), or n: sixteen bytes a step where SSE2 is there, else one table lookup a byte. */
+static size_t find_tag_special(const char *s, size_t n)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''), lt = _mm_set1_epi8('<'),
+                  gt = _mm_set1_epi8('>'), eq = _mm_set1_epi8('=');
+    for (; i + 16 <= n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, sq)),
+                                 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, lt),
+                                                           _mm_cmpeq_epi8(x, gt)),
+                                              _mm_cmpeq_epi8(x, eq)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(m);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#endif
+    while (i < n && !tag_special[(unsigned char)s[i]])
+        i++;
+    return i;
+}
+
+/* The first `c` in s[0..n), or NULL: most values are short, so the first sixteen bytes
+   are looked at in one step (SSE2) before memchr takes over. */
+static const char *find_byte(const char *s, size_t n, char c)
+{
+#ifdef __SSE2__
+    if (n >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(c)));
+        if (m)
+            return s + __builtin_ctz(m);
+        return memchr(s + 16, c, n - 16);
+    }
+#endif
+    return memchr(s, c, n);
+}
+
 /* Enters GUARD_SKIP until `end` has been seen. */
 static void guard_skip(acc_xml_reader *r, const char *end)
 {
@@ -448,8 +569,6 @@ static void guard_skip(acc_xml_reader *r, const char *end)
  */
 static size_t guard_scan(acc_xml_reader *r, const char *s, size_t n)
 {
-    static const bool tag_special[256] = { ['"'] = true, ['\''] = true, ['<'] = true,
-                                           ['>'] = true, ['='] = true };
     size_t i = 0;
     while (i < n) {
         char c = s[i];
@@ -483,24 +602,38 @@ static size_t guard_scan(acc_xml_reader *r, const char *s, size_t n)
             else if (r->bang_len == 2)
                 guard_skip(r, r->bang[0] == '-' && r->bang[1] == '-' ? "-->" : ">");
             break;
-        case GUARD_TAG:
-            /* Names and spaces: skip to the next byte that matters here. */
-            while (i < n && !tag_special[(unsigned char)s[i]])
-                i++;
-            if (i == n)
-                return n;
-            c = s[i++];
-            if (c == '"' || c == '\'') {
-                r->guard = GUARD_QUOTE;
-                r->quote = c;
-            } else if (c == '>') {
-                r->guard = GUARD_TEXT;
-            } else if (c == '<') {
-                r->guard = GUARD_LT;    /* malformed: libxml2 reports it */
-            } else if (c == '=' && ++r->tag_attrs > MAX_ATTRIBUTES) {
-                return i - 1;
+        case GUARD_TAG: {
+            /* Names and spaces go by one table lookup a byte; a value is crossed to its
+               closing quote in one step. */
+            unsigned attrs = r->tag_attrs;
+            for (;;) {
+                i += find_tag_special(s + i, n - i);
+                if (i == n) {
+                    r->tag_attrs = attrs;
+                    return n;
+                }
+                c = s[i++];
+                if (c == '"' || c == '\'') {
+                    const char *q = find_byte(s + i, n - i, c);
+                    if (!q) {
+                        r->guard = GUARD_QUOTE;
+                        r->quote = c;
+                        break;
+                    }
+                    i = (size_t)(q - s) + 1;
+                } else if (c == '=') {
+                    if (++attrs > MAX_ATTRIBUTES) {
+                        r->tag_attrs = attrs;
+                        return i - 1;
+                    }
+                } else {
+                    r->guard = c == '>' ? GUARD_TEXT : GUARD_LT;   /* '<': malformed */
+                    break;
+                }
             }
+            r->tag_attrs = attrs;
             break;
+        }
         case GUARD_QUOTE: {
             const char *q = memchr(s + i, r->quote, n - i);
             if (!q)
@@ -585,14 +718,10 @@ int acc_xml_reader_feed(acc_xml_reader *r, const char *data, size_t len, bool la
         }
     }
     feed_origin origin = { data, r->fed, r->fed_lines, r->fed_last_nl };
-    for (const char *p = data, *stop = data + len; p && p < stop;) {
-        p = memchr(p, '\n', (size_t)(stop - p));
-        if (p) {
-            r->fed_lines++;
-            r->fed_last_nl = (int64_t)(r->fed + (uint64_t)(p - data));
-            p++;
-        }
-    }
+    r->fed_lines += count_newlines(data, len);
+    const char *last_nl = len ? memrchr(data, '\n', len) : NULL;
+    if (last_nl)
+        r->fed_last_nl = (int64_t)(r->fed + (uint64_t)(last_nl - data));
     r->fed += len;
     do {
         size_t n = len < FEED_PIECE ? len : FEED_PIECE;

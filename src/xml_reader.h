@@ -41,19 +41,43 @@ typedef struct acc_xml_start {
     const char *name;          /* local name, interned */
     const char *prefix;        /* NULL when unprefixed */
     const char *uri;           /* namespace URI, NULL when none */
-    const void *raw_attrs;     /* libxml2's attribute array (read with acc_xml_start_attr) */
+    /* libxml2's attribute array, read with acc_xml_start_attr: five pointers per
+       attribute (local name, prefix, namespace URI, value, end of the value). */
+    const void *raw_attrs;
     unsigned n_attrs;
     unsigned line, column;     /* of the tag's '<' */
+    const void *prepared;      /* what a prepare function made of it (xml_pipe.h), or NULL */
+    /* The parser's input buffer holding the tag: values inside it lie in document order
+       (a value libxml2 had to rewrite, or the reader decoded, lies elsewhere). */
+    const void *input_lo, *input_hi;
 } acc_xml_start;
 
 /* The i-th attribute (i < n_attrs) of a start tag. */
-acc_xml_attr acc_xml_start_attr(const acc_xml_start *el, unsigned i);
+static inline acc_xml_attr acc_xml_start_attr(const acc_xml_start *el, unsigned i)
+{
+    /* libxml2's xmlChar is unsigned char: read the array as what it holds. */
+    const unsigned char *const *a = (const unsigned char *const *)el->raw_attrs + 5 * (size_t)i;
+    return (acc_xml_attr){ .name = (const char *)a[0], .prefix = (const char *)a[1],
+                           .value = (const char *)a[3], .value_len = (size_t)(a[4] - a[3]) };
+}
 
+/* Character data or CDATA (whitespace included). */
+typedef struct acc_xml_text {
+    unsigned depth;            /* of the element it is in */
+    const char *s;             /* not NUL-terminated */
+    size_t n;
+    unsigned line, column;     /* libxml2's position at the text's end */
+} acc_xml_text;
+
+/*
+ * What the reader reports, in document order. Each callback returns true to go on and
+ * false to stop the reader (nothing more is reported, and no later error is kept).
+ * Any of them may be NULL.
+ */
 typedef struct acc_xml_handler {
-    void (*start)(void *payload, acc_xml_reader *r, const acc_xml_start *el);
-    void (*end)(void *payload, acc_xml_reader *r, unsigned depth);
-    /* Character data or CDATA inside element of `depth` (whitespace included). */
-    void (*text)(void *payload, acc_xml_reader *r, unsigned depth, const char *s, size_t n);
+    bool (*start)(void *payload, const acc_xml_start *el);
+    bool (*end)(void *payload, unsigned depth);
+    bool (*text)(void *payload, const acc_xml_text *t);
 } acc_xml_handler;
 
 /* The error that stopped the reader. */
@@ -79,14 +103,11 @@ int acc_xml_reader_feed(acc_xml_reader *r, const char *data, size_t len, bool la
 /* The error that stopped the reader, or NULL (no error, or stopped by the handler). */
 const acc_xml_error *acc_xml_reader_error(const acc_xml_reader *r);
 
-/* Stops the reader from a handler callback: nothing more is reported. */
+/* Stops the reader (before or between feeds): nothing more is reported. */
 void acc_xml_reader_stop(acc_xml_reader *r);
 
 /* The interned pointer for `name` in this reader's dictionary (NULL when out of memory). */
 const char *acc_xml_reader_intern(acc_xml_reader *r, const char *name);
-
-/* libxml2's line and column of the current position (for text, which has no tag). */
-void acc_xml_reader_position(const acc_xml_reader *r, unsigned *line, unsigned *column);
 
 /* The byte offset in the document of the current position (for progress, diagnostics). */
 uint64_t acc_xml_reader_offset(const acc_xml_reader *r);

@@ -31,8 +31,62 @@ static inline acc_ruleset *tisa(void)
     return rs;
 }
 
+/* The collected findings, one per line: "code line:col seq=N id=X rule=R". */
+static inline char *findings_text(const acc_audit_result *r, bool with_messages);
+
+/*
+ * acc_audit_run with opt.threads as given when it is set; when it is 0 (automatic), the
+ * audit runs on one thread AND on two, the two results are asserted to be the same
+ * (status, counts, every finding with its message, verdict changes), and the
+ * two-thread result is returned.
+ */
+static inline int audit_run_both(acc_audit_result **out, acc_audit_options opt,
+                                 const acc_audit_source *src, size_t n)
+{
+    if (opt.threads != 0)
+        return acc_audit_run(out, &opt, src, n, NULL);
+    acc_audit_result *one = NULL;
+    opt.threads = 1;
+    int st1 = acc_audit_run(&one, &opt, src, n, NULL);
+    opt.threads = 2;
+    int st2 = acc_audit_run(out, &opt, src, n, NULL);
+    CU_ASSERT_EQUAL(st1, st2);
+    if (one && *out) {
+        const acc_audit_result *a = one, *b = *out;
+        CU_ASSERT_EQUAL(a->entries, b->entries);
+        CU_ASSERT_EQUAL(a->judged, b->judged);
+        CU_ASSERT_EQUAL(a->permitted, b->permitted);
+        CU_ASSERT_EQUAL(a->n_findings_total, b->n_findings_total);
+        CU_ASSERT_EQUAL(a->n_changes_total, b->n_changes_total);
+        CU_ASSERT_EQUAL(a->stopped, b->stopped);
+        CU_ASSERT_EQUAL(a->malformed, b->malformed);
+        CU_ASSERT_EQUAL(a->chain, b->chain);
+        CU_ASSERT_STRING_EQUAL(a->last_digest, b->last_digest);
+        for (size_t i = 0; i < a->n_files && i < b->n_files; i++) {
+            CU_ASSERT_EQUAL(a->files[i].entries, b->files[i].entries);
+            CU_ASSERT_EQUAL(a->files[i].complete, b->files[i].complete);
+        }
+        char *ta = findings_text(a, true), *tb = findings_text(b, true);
+        CU_ASSERT_PTR_NOT_NULL(ta);
+        CU_ASSERT_PTR_NOT_NULL(tb);
+        if (ta && tb)
+            CU_ASSERT_STRING_EQUAL(ta, tb);
+        free(ta);
+        free(tb);
+        for (size_t i = 0; i < a->n_changes && i < b->n_changes; i++) {
+            CU_ASSERT_EQUAL(a->changes[i].line, b->changes[i].line);
+            CU_ASSERT_EQUAL(a->changes[i].new_permitted, b->changes[i].new_permitted);
+        }
+    } else {
+        CU_ASSERT_PTR_EQUAL(one, *out);
+    }
+    acc_audit_result_free(one);
+    return st2;
+}
+
 /* Audits `n` in-memory logs named "a.xml", "b.xml", ... with `opt` (rules default to
-   TISA-2014, collect forced on). Returns NULL when the audit itself failed. */
+   TISA-2014, collect forced on), on one thread and on two (audit_run_both). Returns NULL
+   when the audit itself failed. */
 static inline acc_audit_result *audit_texts_opt(const char *const *texts, size_t n,
                                                 acc_audit_options opt)
 {
@@ -46,7 +100,7 @@ static inline acc_audit_result *audit_texts_opt(const char *const *texts, size_t
         opt.rules = tisa();
     opt.collect = true;
     acc_audit_result *r = NULL;
-    if (acc_audit_run(&r, &opt, src, n, NULL) != ACC_OK)
+    if (audit_run_both(&r, opt, src, n) != ACC_OK)
         return NULL;
     return r;
 }

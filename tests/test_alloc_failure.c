@@ -21,6 +21,11 @@
 #include <string.h>
 #include <time.h>
 
+/* The audit scenarios' acc_audit_options.threads: 1 keeps the order of allocations
+   fixed; the two-thread test sets 2 (its reader thread allocates little, and only the
+   outcome of each run is checked, never which allocation it was). */
+static unsigned alloc_threads = 1;
+
 /* Allocations made by the scenario's work before it rendered (set by end_window). */
 static unsigned long window_allocs;
 
@@ -176,6 +181,7 @@ static int audit_log(const char *rel_log, bool baseline, const char *chain_head,
         opt.baseline = old_rs;
         opt.chain_head = chain_head;
         opt.collect = true;
+        opt.threads = alloc_threads;
         st = acc_audit_files(&res, &opt, paths, 1, NULL);
     }
     end_window();
@@ -289,6 +295,16 @@ static void test_alloc_failure__audit_of_a_chain_fails_cleanly(void)
     CU_ASSERT_TRUE(fail_every_allocation("audit --chain-head chained.xml", audit_chained, false) > 20);
 }
 
+static void test_alloc_failure__audit_on_two_threads_fails_cleanly(void)
+{
+    alloc_threads = 2;
+    CU_ASSERT_TRUE(fail_every_allocation("audit --threads 2 findings.xml", audit_findings,
+                                         false) > 20);
+    CU_ASSERT_TRUE(fail_every_allocation("audit --threads 2 --chain-head chained.xml",
+                                         audit_chained, false) > 20);
+    alloc_threads = 1;
+}
+
 int main(void)
 {
     static const test_case tests[] = {
@@ -299,6 +315,7 @@ int main(void)
         { "audit_fails_cleanly", test_alloc_failure__audit_fails_cleanly },
         { "audit_with_a_baseline_fails_cleanly", test_alloc_failure__audit_with_a_baseline_fails_cleanly },
         { "audit_of_a_chain_fails_cleanly", test_alloc_failure__audit_of_a_chain_fails_cleanly },
+        { "audit_on_two_threads_fails_cleanly", test_alloc_failure__audit_on_two_threads_fails_cleanly },
         { NULL, NULL } };
     return test_run_suite("alloc_failure", tests);
 }

@@ -815,6 +815,7 @@ static void test_audit__max_findings_limits_reports_but_counts_all(void)
     opt.on_finding = count_finding;
     opt.on_progress = note_progress;
     opt.chunk_size = 64;
+    opt.threads = 2;           /* callbacks from the replay of the reader thread's tape */
     findings_seen = progress_calls = 0;
     const char *texts[] = { log };
     acc_audit_result *r = audit_texts_opt(texts, 1, opt);
@@ -827,6 +828,45 @@ static void test_audit__max_findings_limits_reports_but_counts_all(void)
     CU_ASSERT_EQUAL(last_total, strlen(log));
     CU_ASSERT_EQUAL(progress_calls, (int)((strlen(log) + 63) / 64));
     acc_audit_result_free(r);
+}
+
+/* Progress figures, in order, as "done/total " (note_sequence). */
+static char progress_seq[4096];
+static size_t progress_len;
+
+static void note_sequence(void *payload, uint64_t done, uint64_t total)
+{
+    (void)payload;
+    progress_len += (size_t)snprintf(progress_seq + progress_len,
+                                     sizeof progress_seq - progress_len, "%llu/%llu ",
+                                     (unsigned long long)done, (unsigned long long)total);
+}
+
+static void test_audit__two_threads_report_progress_and_findings_as_one_does(void)
+{
+    char path[4096];
+    const char *paths[] = { test_path(path, sizeof path, "logs/findings.xml") };
+    char seqs[2][sizeof progress_seq];
+    uint64_t totals[2];
+    for (unsigned t = 1; t <= 2; t++) {
+        acc_audit_options opt;
+        acc_audit_options_init(&opt);
+        opt.rules = tisa();
+        opt.threads = t;
+        opt.chunk_size = 512;
+        opt.on_progress = note_sequence;
+        progress_len = 0;
+        progress_seq[0] = '\0';
+        acc_audit_result *r = NULL;
+        CU_ASSERT_EQUAL_FATAL(acc_audit_files(&r, &opt, paths, 1, NULL), ACC_OK);
+        totals[t - 1] = r->n_findings_total;
+        memcpy(seqs[t - 1], progress_seq, sizeof progress_seq);
+        acc_audit_result_free(r);
+    }
+    CU_ASSERT_STRING_EQUAL(seqs[0], seqs[1]);
+    CU_ASSERT_TRUE(strlen(seqs[0]) > 20);   /* several chunks of 512 bytes */
+    CU_ASSERT_EQUAL(totals[0], totals[1]);
+    CU_ASSERT_TRUE(totals[0] > 10);
 }
 
 static void test_audit__check_paths_reports_every_unusable_file(void)
@@ -915,6 +955,7 @@ static void test_audit__every_failed_allocation_is_reported_without_leak(void)
     opt.collect = true;
     opt.chain_head = "b511f6ccd8c0e358387e42c6fcb636be24a8eda41e507ab9878283e45aa60db5";
     opt.baseline = tisa();
+    opt.threads = 1;           /* the same allocation order in every run */
     acc_audit_source src = { "findings.xml", text, strlen(text) };
     acc_audit_result *r = NULL;
     acc_alloc_fail_at(0);
@@ -1241,6 +1282,8 @@ int main(void)
         { "chain_head_of_unchained_log_is_the_recomputed_digest", test_audit__chain_head_of_unchained_log_is_the_recomputed_digest },
         { "chain_digest_missing_on_first_entries_is_reported_for_each", test_audit__chain_digest_missing_on_first_entries_is_reported_for_each },
         { "baseline_lists_changed_verdicts", test_audit__baseline_lists_changed_verdicts },
+        { "two_threads_report_progress_and_findings_as_one_does",
+          test_audit__two_threads_report_progress_and_findings_as_one_does },
         { "max_findings_limits_reports_but_counts_all", test_audit__max_findings_limits_reports_but_counts_all },
         { "check_paths_reports_every_unusable_file", test_audit__check_paths_reports_every_unusable_file },
         { "bad_options_are_usage_errors", test_audit__bad_options_are_usage_errors },

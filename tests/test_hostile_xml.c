@@ -24,7 +24,7 @@ static acc_audit_result *audit_bytes(const char *text, size_t len)
     opt.collect = true;
     acc_audit_source src = { "a.xml", text, len };
     acc_audit_result *r = NULL;
-    CU_ASSERT_EQUAL(acc_audit_run(&r, &opt, &src, 1, NULL), ACC_OK);
+    CU_ASSERT_EQUAL(audit_run_both(&r, opt, &src, 1), ACC_OK);
     return r;
 }
 

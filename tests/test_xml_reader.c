@@ -29,11 +29,9 @@ static void add(trace *t, const char *fmt, ...)
         t->len += (size_t)n;
 }
 
-static void on_start(void *payload, acc_xml_reader *r, const acc_xml_start *el)
+static bool on_start(void *payload, const acc_xml_start *el)
 {
     trace *t = payload;
-    if (!t->request_name)
-        t->request_name = acc_xml_reader_intern(r, "request");
     t->interned_hits += el->name == t->request_name;
     add(t, "<%s %u:%u d%u", el->name, el->line, el->column, el->depth);
     for (unsigned i = 0; i < el->n_attrs; i++) {
@@ -41,22 +39,23 @@ static void on_start(void *payload, acc_xml_reader *r, const acc_xml_start *el)
         add(t, " %s=%.*s", a.name, (int)a.value_len, a.value);
     }
     add(t, "\n");
+    return true;
 }
 
-static void on_end(void *payload, acc_xml_reader *r, unsigned depth)
+static bool on_end(void *payload, unsigned depth)
 {
-    (void)r;
     add(payload, "/%u\n", depth);
+    return true;
 }
 
-static void on_text(void *payload, acc_xml_reader *r, unsigned depth, const char *s, size_t n)
+static bool on_text(void *payload, const acc_xml_text *t)
 {
-    (void)r;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\n') {
-            add(payload, "text d%u\n", depth);
-            return;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->s[i] != ' ' && t->s[i] != '\n') {
+            add(payload, "text d%u\n", t->depth);
+            break;
         }
+    return true;
 }
 
 static const acc_xml_handler handler = { on_start, on_end, on_text };
@@ -68,6 +67,7 @@ static void read_doc(trace *t, const char *doc, size_t len, size_t chunk)
     memset(t, 0, sizeof *t);
     acc_xml_reader *r = NULL;
     CU_ASSERT_EQUAL_FATAL(acc_xml_reader_new(&r, &handler, t), ACC_OK);
+    t->request_name = acc_xml_reader_intern(r, "request");
     size_t off = 0;
     int rc = ACC_OK;
     if (!chunk)

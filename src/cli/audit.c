@@ -74,6 +74,7 @@ int cli_cmd_audit(const cli_options *opts)
     aopt.baseline = baseline;
     aopt.chain_head = opts->chain_head;
     aopt.max_findings = opts->max_findings > 0 ? (uint64_t)opts->max_findings : 0;
+    aopt.threads = opts->threads;
     aopt.collect = true;
     aopt.on_progress = progress_update;
     aopt.progress_payload = &prog;

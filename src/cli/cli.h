@@ -31,6 +31,7 @@ typedef struct cli_options {
     const char **baseline; size_t n_baseline;   /* --baseline (audit) */
     const char *chain_head;
     long max_findings;           /* --max-findings, -1 unlimited */
+    unsigned threads;            /* --threads, 0: automatic */
     const char **args;     size_t n_args;       /* positional arguments */
 } cli_options;
 

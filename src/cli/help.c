@@ -91,6 +91,8 @@ static const struct {
 "  --baseline FILE         also evaluate with this rule set and list changed verdicts\n"
 "  --chain-head HEX        compare the last entry's digest with a published value\n"
 "  --max-findings N        list at most N findings (all are still counted)\n"
+"  --threads N             1: one thread; 2 or more: parse on a second thread (default:\n"
+"                          2 when the machine has more than one processor)\n"
 "  --format text|json|sarif|junit|html, -o FILE, --color, -q, --strict\n"
 "Exit: 0 no finding of severity error; 1 findings (or changed verdicts with --baseline);\n"
 "2 malformed XML, a wrong root, an unreadable file or unusable rules.\n" },

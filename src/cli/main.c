@@ -159,6 +159,13 @@ static int run(int argc, char **argv, cli_options *o)
             if (!(v = option_value(argc, argv, &i, "--max-findings")) ||
                 !parse_long(v, &o->max_findings))
                 return usage_error("--max-findings needs a number, not '%s'", v ? v : "");
+        } else if (is_option(arg, "--threads")) {
+            long n;
+            if (!(v = option_value(argc, argv, &i, "--threads")) || !parse_long(v, &n) ||
+                n < 1 || n > 256)
+                return usage_error("--threads needs a number between 1 and 256, not '%s'",
+                                   v ? v : "");
+            o->threads = (unsigned)n;
         } else {
             return usage_error("unknown option '%s'", arg);
         }

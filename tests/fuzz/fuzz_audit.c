@@ -7,8 +7,11 @@
  *      facts and the hash chain carry into the fuzzed part), under TISA-2014 amended by
  *      GSOMIA-2016 with TISA-2014 as the baseline, read in small chunks of a size taken
  *      from the input length (chunk boundaries anywhere).
+ * Each audit runs on one thread and on two (the reader on its own thread), and the two
+ * results must be the same.
  * Contracts checked: ACC_OK always (sources in memory cannot fail to be read), the exit
- * code agrees with `stopped`, counters agree with the collected findings.
+ * code agrees with `stopped`, counters agree with the collected findings, one thread and
+ * two agree on every count and every finding.
  */
 #include "fuzz_common.h"
 
@@ -39,6 +42,46 @@ static void count_finding(void *payload, const acc_finding *f)
     fuzz_diag_sum += strlen(f->message);
 }
 
+/* Aborts unless two results of the same audit are the same. */
+static void same_result(const acc_audit_result *a, const acc_audit_result *b)
+{
+    if (a->entries != b->entries || a->judged != b->judged || a->permitted != b->permitted ||
+        a->n_findings_total != b->n_findings_total || a->n_findings != b->n_findings ||
+        a->n_changes_total != b->n_changes_total || a->stopped != b->stopped ||
+        a->malformed != b->malformed || a->chain != b->chain ||
+        strcmp(a->last_digest, b->last_digest) != 0)
+        abort();
+    for (size_t i = 0; i < a->n_findings; i++) {
+        const acc_finding *x = &a->findings[i], *y = &b->findings[i];
+        if (x->code != y->code || x->line != y->line || x->column != y->column ||
+            x->seq != y->seq || x->file_index != y->file_index ||
+            strcmp(x->message, y->message) != 0 || (!x->id) != (!y->id) ||
+            (x->id && strcmp(x->id, y->id) != 0))
+            abort();
+    }
+}
+
+/* Audits on one thread and on two; returns the two-thread result (NULL on ENOMEM). */
+static acc_audit_result *audit_both(acc_audit_options *opt, const acc_audit_source *src,
+                                    size_t n)
+{
+    acc_audit_result *one = NULL, *two = NULL;
+    opt->threads = 1;
+    int st1 = acc_audit_run(&one, opt, src, n, &fuzz_sink);
+    opt->threads = 2;
+    int st2 = acc_audit_run(&two, opt, src, n, &fuzz_sink);
+    if (st1 == ACC_ENOMEM || st2 == ACC_ENOMEM) {
+        acc_audit_result_free(one);
+        acc_audit_result_free(two);
+        return NULL;
+    }
+    if (st1 != ACC_OK || st2 != ACC_OK || !one || !two)
+        abort();
+    same_result(one, two);
+    acc_audit_result_free(one);
+    return two;
+}
+
 static void audit(const acc_audit_options *base, const acc_audit_source *src, size_t n,
                   bool render)
 {
@@ -46,12 +89,10 @@ static void audit(const acc_audit_options *base, const acc_audit_source *src, si
     uint64_t streamed = 0;
     opt.on_finding = count_finding;
     opt.finding_payload = &streamed;
-    acc_audit_result *res = NULL;
-    int st = acc_audit_run(&res, &opt, src, n, &fuzz_sink);
-    if (st == ACC_ENOMEM)
+    acc_audit_result *res = audit_both(&opt, src, n);
+    if (!res)
         return;
-    if (st != ACC_OK || !res)
-        abort();
+    streamed /= 2;             /* both runs streamed their findings */
     if (opt.collect && res->n_findings != streamed)
         abort();
     if (opt.max_findings == 0 ? res->n_findings_total != streamed

@@ -1,0 +1,573 @@
+/*
+ * xml_pipe.c - a document through the reader on one thread or two (xml_pipe.h).
+ *
+ * Two threads: the producer (a thread of ours) owns the reader, the input and the
+ * current batch of the ring; the consumer (the caller) owns the handler. A batch
+ * changes hands only under the mutex: the producer publishes it (produced++), the
+ * consumer releases it (consumed++); the producer writes into batch `produced` only
+ * while fewer than BATCHES are unreleased. A record holds a whole event, with its
+ * strings copied behind it and pointers to those copies (a batch never moves while it
+ * holds records), so the handler gets the same structures as on one thread. When the
+ * handler stops, the consumer raises `cancel`; the producer sees it at its next event
+ * or while waiting for a batch, stops its reader and ends.
+ *
+ * The read loop (read_doc) and the text filter are shared by both ways, so that one
+ * thread and two report the same events and the same errors.
+ */
+#include "xml_pipe.h"
+
+#include "accord/core.h"
+#include "alloc.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdalign.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BATCH_BYTES ((size_t)256 << 10)
+#define BATCHES 4
+#define PREPARED_MAX 4096
+
+/* ---- Shared by both ways -------------------------------------------------------- */
+
+static bool blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return false;
+    return true;
+}
+
+/* False for text the options drop. */
+static bool text_wanted(const acc_xml_pipe_options *opt, const acc_xml_text *t)
+{
+    if (opt->text_max_depth && t->depth > opt->text_max_depth)
+        return false;
+    return !(opt->skip_blank_text && blank(t->s, t->n));
+}
+
+typedef void (*progress_fn)(void *payload, uint64_t bytes);
+
+/*
+ * Feeds the whole document to the reader, chunk by chunk, calling progress after each.
+ * Returns the reader's status (ACC_OK, ACC_EINPUT once stopped or failed, ACC_ENOMEM)
+ * or ACC_EIO (errno set) when the file cannot be opened or read.
+ */
+static int read_doc(acc_xml_reader *r, const acc_xml_doc *doc, char *buf,
+                    progress_fn progress, void *payload)
+{
+    FILE *f = NULL;
+    if (!doc->data && !(f = fopen(doc->path, "rb")))
+        return ACC_EIO;
+    size_t chunk = doc->chunk, off = 0;
+    uint64_t done = 0;
+    int rc = ACC_OK;
+    for (;;) {
+        const char *data;
+        size_t n;
+        bool last;
+        if (f) {
+            n = fread(buf, 1, chunk, f);
+            if (n < chunk && ferror(f)) {
+                int e = errno;
+                fclose(f);
+                errno = e;
+                return ACC_EIO;
+            }
+            data = buf;
+            last = n < chunk && feof(f);
+            if (n == chunk) {
+                int c = fgetc(f);    /* exactly `chunk` bytes left: is this the end? */
+                if (c == EOF)
+                    last = !ferror(f);
+                else
+                    ungetc(c, f);
+            }
+        } else {
+            n = doc->len - off < chunk ? doc->len - off : chunk;
+            data = doc->data + off;
+            off += n;
+            last = off == doc->len;
+        }
+        rc = acc_xml_reader_feed(r, data, n, last);
+        done += n;
+        /* Not after a handler stopped the reader: the handler has seen its last event. */
+        if (progress && !(rc == ACC_EINPUT && !acc_xml_reader_error(r)))
+            progress(payload, done);
+        if (rc != ACC_OK || last)
+            break;
+    }
+    if (f)
+        fclose(f);
+    return rc;
+}
+
+/* A new reader reporting to handler/payload, with the options' names interned. */
+static int open_reader(acc_xml_reader **r, const acc_xml_pipe_options *opt,
+                       const acc_xml_handler *handler, void *payload)
+{
+    int st = acc_xml_reader_new(r, handler, payload);
+    if (st != ACC_OK)
+        return st;
+    for (size_t i = 0; i < opt->n_intern; i++)
+        if (!(opt->interned[i] = acc_xml_reader_intern(*r, opt->intern[i]))) {
+            acc_xml_reader_free(*r);
+            *r = NULL;
+            return ACC_ENOMEM;
+        }
+    return ACC_OK;
+}
+
+/* The outcome of a reader that returned `rc`; the status to return. */
+static int conclude(const acc_xml_reader *r, int rc, acc_xml_outcome *out)
+{
+    if (rc != ACC_EINPUT)
+        return rc;
+    const acc_xml_error *e = acc_xml_reader_error(r);
+    if (e) {
+        out->failed = true;
+        out->error = *e;
+    } else {
+        out->stopped = true;
+    }
+    return ACC_OK;
+}
+
+/* ---- One thread ----------------------------------------------------------------- */
+
+typedef struct direct {
+    const acc_xml_pipe_options *opt;
+    alignas(max_align_t) unsigned char prepared[PREPARED_MAX];
+} direct;
+
+static bool direct_start(void *payload, const acc_xml_start *el)
+{
+    direct *d = payload;
+    const acc_xml_pipe_options *opt = d->opt;
+    if (!opt->handler->start)
+        return true;
+    acc_xml_start e = *el;
+    if (opt->prepare) {
+        opt->prepare(opt->prepare_ctx, el, d->prepared);
+        e.prepared = d->prepared;
+    }
+    return opt->handler->start(opt->payload, &e);
+}
+
+static bool direct_end(void *payload, unsigned depth)
+{
+    const direct *d = payload;
+    return !d->opt->handler->end || d->opt->handler->end(d->opt->payload, depth);
+}
+
+static bool direct_text(void *payload, const acc_xml_text *t)
+{
+    const direct *d = payload;
+    if (!d->opt->handler->text || !text_wanted(d->opt, t))
+        return true;
+    return d->opt->handler->text(d->opt->payload, t);
+}
+
+static void direct_progress(void *payload, uint64_t bytes)
+{
+    const direct *d = payload;
+    d->opt->on_progress(d->opt->payload, bytes);
+}
+
+static int parse_direct(const acc_xml_pipe_options *opt, const acc_xml_doc *doc,
+                        acc_xml_outcome *out)
+{
+    static const acc_xml_handler wrap = { direct_start, direct_end, direct_text };
+    direct *d = acc_malloc(sizeof *d);
+    char *buf = doc->data ? NULL : acc_malloc(doc->chunk);
+    acc_xml_reader *r = NULL;
+    int st = !d || (!doc->data && !buf) ? ACC_ENOMEM : ACC_OK;
+    if (st == ACC_OK) {
+        d->opt = opt;
+        st = open_reader(&r, opt, &wrap, d);
+    }
+    if (st == ACC_OK) {
+        st = read_doc(r, doc, buf, opt->on_progress ? direct_progress : NULL, d);
+        st = conclude(r, st, out);
+    }
+    int e = errno;
+    acc_xml_reader_free(r);
+    acc_free(buf);
+    acc_free(d);
+    errno = e;
+    return st;
+}
+
+/* ---- Two threads: the tape ------------------------------------------------------- */
+
+enum record_type { REC_START, REC_END, REC_TEXT, REC_PROGRESS };
+
+/* Every record starts with this; `size` (a multiple of 8) leads to the next one. */
+typedef struct record {
+    uint32_t type;
+    uint32_t size;
+} record;
+
+typedef struct start_record {
+    record head;
+    acc_xml_start el;          /* el.prepared is NULL until prepare has run */
+    void *prepared_area;       /* where prepare writes, in the record */
+} start_record;
+
+typedef struct end_record {
+    record head;
+    unsigned depth;
+} end_record;
+
+typedef struct text_record {
+    record head;
+    acc_xml_text t;
+} text_record;
+
+typedef struct progress_record {
+    record head;
+    uint64_t bytes;
+} progress_record;
+
+typedef struct batch {
+    unsigned char *buf;
+    size_t used, cap;
+} batch;
+
+typedef struct pipe_state {
+    const acc_xml_pipe_options *opt;
+    const acc_xml_doc *doc;
+    acc_xml_reader *reader;
+    char *buf;                 /* the producer's read buffer */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    batch ring[BATCHES];
+    uint64_t produced, consumed;   /* batches published and released (under mu) */
+    bool finished;             /* the producer is done; status is set (under mu) */
+    bool cancel;               /* the handler stopped (written under mu, read atomically) */
+    bool reader_behind;        /* the consumer last waited for a batch (atomic): the
+                                  producer then leaves prepare to the consumer */
+    int status;                /* the producer's read_doc result */
+    int error_number;          /* its errno with ACC_EIO */
+    bool oom;                  /* a record larger than a batch could not be placed */
+} pipe_state;
+
+static bool cancelled(pipe_state *p)
+{
+    return __atomic_load_n(&p->cancel, __ATOMIC_ACQUIRE);
+}
+
+static size_t round8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+/* Publishes the current batch and waits for the next one; false when cancelled. */
+static bool next_batch(pipe_state *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->produced++;
+    pthread_cond_broadcast(&p->cv);
+    if (p->produced - p->consumed >= BATCHES)
+        __atomic_store_n(&p->reader_behind, false, __ATOMIC_RELAXED);
+    while (p->produced - p->consumed >= BATCHES && !p->cancel)
+        pthread_cond_wait(&p->cv, &p->mu);
+    bool ok = !p->cancel;
+    if (ok)
+        p->ring[p->produced % BATCHES].used = 0;
+    pthread_mutex_unlock(&p->mu);
+    return ok;
+}
+
+/* Room for a record of `size` bytes (a multiple of 8) in the current batch, or NULL. */
+static void *reserve(pipe_state *p, size_t size, uint32_t type)
+{
+    if (size > UINT32_MAX) {
+        p->oom = true;
+        return NULL;
+    }
+    batch *b = &p->ring[p->produced % BATCHES];
+    if (b->used + size > b->cap) {
+        if (b->used > 0 && !next_batch(p))
+            return NULL;
+        b = &p->ring[p->produced % BATCHES];
+        if (size > b->cap) {
+            unsigned char *grown = acc_realloc(b->buf, size);
+            if (!grown) {
+                p->oom = true;
+                return NULL;
+            }
+            b->buf = grown;
+            b->cap = size;
+        }
+    }
+    record *rec = (record *)(b->buf + b->used);
+    b->used += size;
+    rec->type = type;
+    rec->size = (uint32_t)size;
+    return rec;
+}
+
+/*
+ * True when the values of a tag lie in order in the parser's input buffer (as libxml2
+ * leaves them unless a value needed rewriting): then the stretch from the first value
+ * to the end of the last is copied at once instead of value by value.
+ */
+static bool values_in_one_stretch(const acc_xml_start *el)
+{
+    const unsigned char *const *raw = el->raw_attrs;
+    const unsigned char *lo = el->input_lo, *hi = el->input_hi, *prev = lo;
+    if (!lo || el->n_attrs == 0)
+        return false;
+    for (size_t i = 0; i < 5 * (size_t)el->n_attrs; i += 5) {
+        if (!(raw[i + 3] >= prev && raw[i + 4] >= raw[i + 3] && raw[i + 4] <= hi))
+            return false;
+        prev = raw[i + 4];
+    }
+    return true;
+}
+
+static bool tape_start(void *payload, const acc_xml_start *el)
+{
+    pipe_state *p = payload;
+    const acc_xml_pipe_options *opt = p->opt;
+    size_t n = el->n_attrs, values = 0;
+    const unsigned char *const *raw = el->raw_attrs;
+    bool stretch = values_in_one_stretch(el);
+    if (stretch) {
+        values = (size_t)(raw[5 * n - 1] - raw[3]);
+    } else {
+        for (size_t i = 0; i < 5 * n; i += 5)
+            values += (size_t)(raw[i + 4] - raw[i + 3]);
+    }
+    size_t at_attrs = round8(sizeof(start_record));
+    size_t at_prepared = at_attrs + 5 * n * sizeof(const char *);
+    size_t at_values = at_prepared + round8(opt->prepare ? opt->prepared_size : 0);
+    unsigned char *rec = reserve(p, round8(at_values + values), REC_START);
+    if (!rec)
+        return false;
+    start_record *s = (start_record *)rec;
+    s->el = *el;
+    /* The same layout as libxml2's array (xml_reader.h), of unsigned char pointers. */
+    const unsigned char **quint = (const unsigned char **)(rec + at_attrs);
+    unsigned char *v = rec + at_values;
+    if (n)
+        memcpy(quint, raw, 5 * n * sizeof *raw);
+    if (stretch) {
+        memcpy(v, raw[3], values);
+        for (size_t i = 0; i < 5 * n; i += 5) {
+            quint[i + 3] = v + (raw[i + 3] - raw[3]);
+            quint[i + 4] = v + (raw[i + 4] - raw[3]);
+        }
+    } else {
+        for (size_t i = 0; i < 5 * n; i += 5) {
+            size_t len = (size_t)(raw[i + 4] - raw[i + 3]);
+            memcpy(v, raw[i + 3], len);
+            quint[i + 3] = v;
+            quint[i + 4] = v + len;
+            v += len;
+        }
+    }
+    s->el.raw_attrs = quint;
+    s->el.prepared = NULL;
+    s->prepared_area = rec + at_prepared;
+    /* Whichever thread has time prepares (replay does it when this one does not). */
+    if (opt->prepare && !__atomic_load_n(&p->reader_behind, __ATOMIC_RELAXED)) {
+        opt->prepare(opt->prepare_ctx, &s->el, s->prepared_area);
+        s->el.prepared = s->prepared_area;
+    }
+    return !cancelled(p);
+}
+
+static bool tape_end(void *payload, unsigned depth)
+{
+    pipe_state *p = payload;
+    end_record *e = reserve(p, round8(sizeof *e), REC_END);
+    if (!e)
+        return false;
+    e->depth = depth;
+    return !cancelled(p);
+}
+
+static bool tape_text(void *payload, const acc_xml_text *t)
+{
+    pipe_state *p = payload;
+    if (!text_wanted(p->opt, t))
+        return !cancelled(p);
+    text_record *r = reserve(p, round8(sizeof *r + t->n), REC_TEXT);
+    if (!r)
+        return false;
+    r->t = *t;
+    char *copy = (char *)(r + 1);
+    memcpy(copy, t->s, t->n);
+    r->t.s = copy;
+    return !cancelled(p);
+}
+
+static void tape_progress(void *payload, uint64_t bytes)
+{
+    pipe_state *p = payload;
+    progress_record *r = reserve(p, round8(sizeof *r), REC_PROGRESS);
+    if (r)
+        r->bytes = bytes;
+}
+
+static void *producer(void *arg)
+{
+    pipe_state *p = arg;
+    int st = read_doc(p->reader, p->doc, p->buf,
+                      p->opt->on_progress ? tape_progress : NULL, p);
+    int e = errno;
+    pthread_mutex_lock(&p->mu);
+    p->status = p->oom ? ACC_ENOMEM : st;
+    p->error_number = e;
+    p->produced++;             /* the last batch, possibly empty */
+    p->finished = true;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Replays one batch to the handler; false when a callback stopped. */
+static bool replay(const acc_xml_pipe_options *opt, batch *b)
+{
+    const acc_xml_handler *h = opt->handler;
+    for (size_t off = 0; off < b->used;) {
+        record *rec = (record *)(b->buf + off);
+        off += rec->size;
+        switch ((enum record_type)rec->type) {
+        case REC_START: {
+            start_record *s = (start_record *)rec;
+            if (opt->prepare && !s->el.prepared) {
+                opt->prepare(opt->prepare_ctx, &s->el, s->prepared_area);
+                s->el.prepared = s->prepared_area;
+            }
+            if (h->start && !h->start(opt->payload, &s->el))
+                return false;
+            break;
+        }
+        case REC_END:
+            if (h->end && !h->end(opt->payload, ((const end_record *)rec)->depth))
+                return false;
+            break;
+        case REC_TEXT:
+            if (h->text && !h->text(opt->payload, &((const text_record *)rec)->t))
+                return false;
+            break;
+        case REC_PROGRESS:
+            opt->on_progress(opt->payload, ((const progress_record *)rec)->bytes);
+            break;
+        }
+    }
+    return true;
+}
+
+/* Consumes every batch until the producer finishes or the handler stops. */
+static bool consume(pipe_state *p)
+{
+    for (uint64_t k = 0;; k++) {
+        pthread_mutex_lock(&p->mu);
+        if (k == p->produced && !p->finished)
+            __atomic_store_n(&p->reader_behind, true, __ATOMIC_RELAXED);
+        while (k == p->produced && !p->finished)
+            pthread_cond_wait(&p->cv, &p->mu);
+        bool more = k < p->produced;
+        pthread_mutex_unlock(&p->mu);
+        if (!more)
+            return true;
+        bool go_on = replay(p->opt, &p->ring[k % BATCHES]);
+        pthread_mutex_lock(&p->mu);
+        p->consumed = k + 1;
+        if (!go_on)
+            __atomic_store_n(&p->cancel, true, __ATOMIC_RELEASE);
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (!go_on)
+            return false;
+    }
+}
+
+static int parse_threaded(const acc_xml_pipe_options *opt, const acc_xml_doc *doc,
+                          acc_xml_outcome *out, bool *fall_back)
+{
+    static const acc_xml_handler tape = { tape_start, tape_end, tape_text };
+    pipe_state *p = acc_calloc(1, sizeof *p);
+    if (!p)
+        return ACC_ENOMEM;
+    p->opt = opt;
+    p->doc = doc;
+    int st = ACC_OK;
+    bool sync = false, started = false;
+    pthread_t thread;
+    if (!doc->data && !(p->buf = acc_malloc(doc->chunk)))
+        st = ACC_ENOMEM;
+    /* A small document in memory needs small batches (a larger record grows one). */
+    size_t cap = doc->data && doc->len / 2 + 4096 < BATCH_BYTES ? doc->len / 2 + 4096
+                                                               : BATCH_BYTES;
+    for (int i = 0; i < BATCHES && st == ACC_OK; i++) {
+        if (!(p->ring[i].buf = acc_malloc(cap)))
+            st = ACC_ENOMEM;
+        p->ring[i].cap = cap;
+    }
+    if (st == ACC_OK)
+        st = open_reader(&p->reader, opt, &tape, p);
+    if (st == ACC_OK) {
+        if (pthread_mutex_init(&p->mu, NULL) != 0) {
+            *fall_back = true;
+        } else if (pthread_cond_init(&p->cv, NULL) != 0) {
+            pthread_mutex_destroy(&p->mu);
+            *fall_back = true;
+        } else {
+            sync = true;
+            started = pthread_create(&thread, NULL, producer, p) == 0;
+            *fall_back = !started;
+        }
+    }
+    if (started) {
+        bool complete = consume(p);
+        pthread_join(thread, NULL);
+        if (!complete) {
+            out->stopped = true;
+            st = ACC_OK;
+        } else {
+            st = conclude(p->reader, p->status, out);
+            errno = p->error_number;
+        }
+    }
+    int e = errno;
+    if (sync) {
+        pthread_cond_destroy(&p->cv);
+        pthread_mutex_destroy(&p->mu);
+    }
+    acc_xml_reader_free(p->reader);
+    for (int i = 0; i < BATCHES; i++)
+        acc_free(p->ring[i].buf);
+    acc_free(p->buf);
+    acc_free(p);
+    errno = e;
+    return st;
+}
+
+/* ---- Entry points ----------------------------------------------------------------- */
+
+int acc_xml_pipe_parse(const acc_xml_pipe_options *opt, const acc_xml_doc *doc,
+                       acc_xml_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    if (opt->prepare && opt->prepared_size > PREPARED_MAX)
+        return ACC_EINTERNAL;
+    if (opt->two_threads) {
+        bool fall_back = false;
+        int st = parse_threaded(opt, doc, out, &fall_back);
+        if (!fall_back)
+            return st;
+    }
+    return parse_direct(opt, doc, out);
+}
+
+bool acc_xml_pipe_worthwhile(void)
+{
+    return sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
