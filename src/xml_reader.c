@@ -508,33 +508,6 @@ static bool looks_wide(const unsigned char *s, size_t n)
     return false;
 }
 
-static const bool tag_special[256] = { ['"'] = true, ['\''] = true, ['<'] = true,
-                                       ['>'] = true, ['='] = true };
-
-/* Offset of the first byte of s[0..n) that matters inside a tag ('"', '\'', '<', '>',
-   '='), or n: sixteen bytes a step where SSE2 is there, else one table lookup a byte. */
-static size_t find_tag_special(const char *s, size_t n)
-{
-    size_t i = 0;
-#ifdef __SSE2__
-    const __m128i dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''), lt = _mm_set1_epi8('<'),
-                  gt = _mm_set1_epi8('>'), eq = _mm_set1_epi8('=');
-    for (; i + 16 <= n; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, sq)),
-                                 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, lt),
-                                                           _mm_cmpeq_epi8(x, gt)),
-                                              _mm_cmpeq_epi8(x, eq)));
-        unsigned mask = (unsigned)_mm_movemask_epi8(m);
-        if (mask)
-            return i + (size_t)__builtin_ctz(mask);
-    }
-#endif
-    while (i < n && !tag_special[(unsigned char)s[i]])
-        i++;
-    return i;
-}
-
 /* The first `c` in s[0..n), or NULL: most values are short, so the first sixteen bytes
    are looked at in one step (SSE2) before memchr takes over. */
 static const char *find_byte(const char *s, size_t n, char c)
@@ -549,6 +522,62 @@ static const char *find_byte(const char *s, size_t n, char c)
     }
 #endif
     return memchr(s, c, n);
+}
+
+/*
+ * One special byte of a tag at s[k] for guard_tag: a quote opens or closes a value,
+ * '=' outside values counts an attribute, '>' or '<' outside values ends the tag.
+ * Returns false when the scan of the tag stops at k (the state says why).
+ */
+static bool guard_special(acc_xml_reader *r, char c)
+{
+    if (r->guard == GUARD_QUOTE) {
+        if (c == r->quote)
+            r->guard = GUARD_TAG;
+        return true;
+    }
+    if (c == '"' || c == '\'') {
+        r->guard = GUARD_QUOTE;
+        r->quote = c;
+        return true;
+    }
+    if (c == '=')
+        return ++r->tag_attrs <= MAX_ATTRIBUTES;
+    r->guard = c == '>' ? GUARD_TEXT : GUARD_LT;   /* '<': malformed, libxml2 says so */
+    return false;
+}
+
+/*
+ * The inside of a tag from s[i] in state GUARD_TAG or GUARD_QUOTE: returns the offset
+ * just past the '>' or '<' that ends it, n when the bytes end first, or the offset of
+ * the '=' of attribute MAX_ATTRIBUTES + 1 (then tag_attrs is past the limit). Sixteen
+ * bytes a step where SSE2 is there: only the special bytes of a block are looked at.
+ */
+static size_t guard_tag(acc_xml_reader *r, const char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+    const __m128i dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''), lt = _mm_set1_epi8('<'),
+                  gt = _mm_set1_epi8('>'), eq = _mm_set1_epi8('=');
+    for (; i + 16 <= n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, sq)),
+                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, lt),
+                                                   _mm_cmpeq_epi8(x, gt)),
+                                      _mm_cmpeq_epi8(x, eq))));
+        for (; m; m &= m - 1) {
+            size_t k = i + (size_t)__builtin_ctz(m);
+            if (!guard_special(r, s[k]))
+                return r->tag_attrs > MAX_ATTRIBUTES ? k : k + 1;
+        }
+    }
+#endif
+    for (; i < n; i++) {
+        char c = s[i];
+        if ((c == '"' || c == '\'' || c == '=' || c == '<' || c == '>') && !guard_special(r, c))
+            return r->tag_attrs > MAX_ATTRIBUTES ? i : i + 1;
+    }
+    return n;
 }
 
 /* Enters GUARD_SKIP until `end` has been seen. */
@@ -574,7 +603,7 @@ static size_t guard_scan(acc_xml_reader *r, const char *s, size_t n)
         char c = s[i];
         switch ((enum guard_state)r->guard) {
         case GUARD_TEXT: {
-            const char *lt = memchr(s + i, '<', n - i);
+            const char *lt = find_byte(s + i, n - i, '<');
             if (!lt)
                 return n;
             i = (size_t)(lt - s) + 1;
@@ -602,44 +631,12 @@ static size_t guard_scan(acc_xml_reader *r, const char *s, size_t n)
             else if (r->bang_len == 2)
                 guard_skip(r, r->bang[0] == '-' && r->bang[1] == '-' ? "-->" : ">");
             break;
-        case GUARD_TAG: {
-            /* Names and spaces go by one table lookup a byte; a value is crossed to its
-               closing quote in one step. */
-            unsigned attrs = r->tag_attrs;
-            for (;;) {
-                i += find_tag_special(s + i, n - i);
-                if (i == n) {
-                    r->tag_attrs = attrs;
-                    return n;
-                }
-                c = s[i++];
-                if (c == '"' || c == '\'') {
-                    const char *q = find_byte(s + i, n - i, c);
-                    if (!q) {
-                        r->guard = GUARD_QUOTE;
-                        r->quote = c;
-                        break;
-                    }
-                    i = (size_t)(q - s) + 1;
-                } else if (c == '=') {
-                    if (++attrs > MAX_ATTRIBUTES) {
-                        r->tag_attrs = attrs;
-                        return i - 1;
-                    }
-                } else {
-                    r->guard = c == '>' ? GUARD_TEXT : GUARD_LT;   /* '<': malformed */
-                    break;
-                }
-            }
-            r->tag_attrs = attrs;
-            break;
-        }
+        case GUARD_TAG:
         case GUARD_QUOTE: {
-            const char *q = memchr(s + i, r->quote, n - i);
-            if (!q)
-                return n;
-            i = (size_t)(q - s) + 1;
-            r->guard = GUARD_TAG;
+            size_t end = guard_tag(r, s, i, n);
+            if (r->tag_attrs > MAX_ATTRIBUTES)
+                return end;
+            i = end;
             break;
         }
         case GUARD_SKIP:
