@@ -28,6 +28,7 @@
 
 #define BATCH_BYTES ((size_t)256 << 10)
 #define BATCHES 4
+#define INPUTS 3                   /* chunks read ahead of the parse */
 #define PREPARED_MAX 4096
 
 /* ---- Shared by both ways -------------------------------------------------------- */
@@ -50,57 +51,92 @@ static bool text_wanted(const acc_xml_pipe_options *opt, const acc_xml_text *t)
 
 typedef void (*progress_fn)(void *payload, uint64_t bytes);
 
+/* A document's bytes, chunk by chunk: the open file, or the position in the buffer. */
+typedef struct source {
+    const acc_xml_doc *doc;
+    FILE *f;
+    size_t off;
+} source;
+
+static int source_open(source *src, const acc_xml_doc *doc)
+{
+    *src = (source){ .doc = doc };
+    if (!doc->data && !(src->f = fopen(doc->path, "rb")))
+        return ACC_EIO;
+    return ACC_OK;
+}
+
+static void source_close(source *src)
+{
+    if (src->f) {
+        int e = errno;
+        fclose(src->f);
+        errno = e;
+    }
+}
+
 /*
- * Feeds the whole document to the reader, chunk by chunk, calling progress after each.
+ * The next chunk: *data and *n (read into buf for a file), *last when it is the end of
+ * the document. Returns ACC_OK or ACC_EIO (errno set).
+ */
+static int source_next(source *src, char *buf, const char **data, size_t *n, bool *last)
+{
+    const acc_xml_doc *doc = src->doc;
+    size_t chunk = doc->chunk;
+    if (!src->f) {
+        *n = doc->len - src->off < chunk ? doc->len - src->off : chunk;
+        *data = doc->data + src->off;
+        src->off += *n;
+        *last = src->off == doc->len;
+        return ACC_OK;
+    }
+    *n = fread(buf, 1, chunk, src->f);
+    if (*n < chunk && ferror(src->f))
+        return ACC_EIO;
+    *data = buf;
+    *last = *n < chunk && feof(src->f);
+    if (*n == chunk) {
+        int c = fgetc(src->f);     /* exactly `chunk` bytes left: is this the end? */
+        if (c == EOF)
+            *last = !ferror(src->f);
+        else
+            ungetc(c, src->f);
+    }
+    return ACC_OK;
+}
+
+/* True when the reader returned `rc` because a handler stopped it. */
+static bool stopped_by_handler(const acc_xml_reader *r, int rc)
+{
+    return rc == ACC_EINPUT && !acc_xml_reader_error(r);
+}
+
+/*
+ * Feeds the whole document to the reader, chunk by chunk, calling progress after each
+ * (not after a handler stopped the reader: the handler has seen its last event).
  * Returns the reader's status (ACC_OK, ACC_EINPUT once stopped or failed, ACC_ENOMEM)
  * or ACC_EIO (errno set) when the file cannot be opened or read.
  */
 static int read_doc(acc_xml_reader *r, const acc_xml_doc *doc, char *buf,
                     progress_fn progress, void *payload)
 {
-    FILE *f = NULL;
-    if (!doc->data && !(f = fopen(doc->path, "rb")))
-        return ACC_EIO;
-    size_t chunk = doc->chunk, off = 0;
+    source src;
+    int rc = source_open(&src, doc);
     uint64_t done = 0;
-    int rc = ACC_OK;
-    for (;;) {
+    while (rc == ACC_OK) {
         const char *data;
         size_t n;
         bool last;
-        if (f) {
-            n = fread(buf, 1, chunk, f);
-            if (n < chunk && ferror(f)) {
-                int e = errno;
-                fclose(f);
-                errno = e;
-                return ACC_EIO;
-            }
-            data = buf;
-            last = n < chunk && feof(f);
-            if (n == chunk) {
-                int c = fgetc(f);    /* exactly `chunk` bytes left: is this the end? */
-                if (c == EOF)
-                    last = !ferror(f);
-                else
-                    ungetc(c, f);
-            }
-        } else {
-            n = doc->len - off < chunk ? doc->len - off : chunk;
-            data = doc->data + off;
-            off += n;
-            last = off == doc->len;
-        }
+        if ((rc = source_next(&src, buf, &data, &n, &last)) != ACC_OK)
+            break;
         rc = acc_xml_reader_feed(r, data, n, last);
         done += n;
-        /* Not after a handler stopped the reader: the handler has seen its last event. */
-        if (progress && !(rc == ACC_EINPUT && !acc_xml_reader_error(r)))
+        if (progress && !stopped_by_handler(r, rc))
             progress(payload, done);
-        if (rc != ACC_OK || last)
+        if (last)
             break;
     }
-    if (f)
-        fclose(f);
+    source_close(&src);
     return rc;
 }
 
@@ -236,11 +272,19 @@ typedef struct batch {
     size_t used, cap;
 } batch;
 
+/* A chunk of input, read and screened by the consumer, parsed by the producer. */
+typedef struct input {
+    char *buf;                 /* a file's chunk is read into this */
+    const char *data;
+    size_t len;
+    bool last;
+    acc_xml_screened sc;
+} input;
+
 typedef struct pipe_state {
     const acc_xml_pipe_options *opt;
     const acc_xml_doc *doc;
-    acc_xml_reader *reader;
-    char *buf;                 /* the producer's read buffer */
+    acc_xml_reader *reader;    /* the producer's */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     batch ring[BATCHES];
@@ -249,9 +293,16 @@ typedef struct pipe_state {
     bool cancel;               /* the handler stopped (written under mu, read atomically) */
     bool reader_behind;        /* the consumer last waited for a batch (atomic): the
                                   producer then leaves prepare to the consumer */
-    int status;                /* the producer's read_doc result */
-    int error_number;          /* its errno with ACC_EIO */
+    int status;                /* the producer's result */
     bool oom;                  /* a record larger than a batch could not be placed */
+    /* The input: the consumer reads and screens chunks ahead of the producer. */
+    input inputs[INPUTS];
+    uint64_t posted, parsed;   /* chunks posted by the consumer, parsed (under mu) */
+    bool input_done;           /* no chunk will follow: the last one, or an error (under mu) */
+    int input_status;          /* ACC_OK, or ACC_EIO when reading failed (under mu) */
+    int error_number;          /* errno of that failure */
+    source src;                /* the consumer's */
+    acc_xml_screen screen;     /* the consumer's */
 } pipe_state;
 
 static bool cancelled(pipe_state *p)
@@ -414,20 +465,51 @@ static void tape_progress(void *payload, uint64_t bytes)
         r->bytes = bytes;
 }
 
+/* The producer: parses the posted chunks in order until the last, an error or a stop. */
 static void *producer(void *arg)
 {
     pipe_state *p = arg;
-    int st = read_doc(p->reader, p->doc, p->buf,
-                      p->opt->on_progress ? tape_progress : NULL, p);
-    int e = errno;
+    int st = ACC_OK;
+    for (uint64_t k = 0;; k++) {
+        pthread_mutex_lock(&p->mu);
+        while (k == p->posted && !p->input_done && !p->cancel)
+            pthread_cond_wait(&p->cv, &p->mu);
+        bool have = k < p->posted && !p->cancel;
+        if (!have && !p->cancel)
+            st = p->input_status;      /* no more input: ACC_EIO, or nothing left */
+        pthread_mutex_unlock(&p->mu);
+        if (!have)
+            break;
+        const input *c = &p->inputs[k % INPUTS];
+        int rc = acc_xml_reader_parse(p->reader, c->data, c->len, c->last, &c->sc);
+        if (p->opt->on_progress && !stopped_by_handler(p->reader, rc))
+            tape_progress(p, c->sc.end);
+        bool last = c->last;
+        pthread_mutex_lock(&p->mu);
+        p->parsed = k + 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (rc != ACC_OK || last) {
+            st = rc;
+            break;
+        }
+    }
     pthread_mutex_lock(&p->mu);
     p->status = p->oom ? ACC_ENOMEM : st;
-    p->error_number = e;
     p->produced++;             /* the last batch, possibly empty */
     p->finished = true;
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
     return NULL;
+}
+
+/* Reads and screens the next chunk into c (called without the lock). */
+static int read_input(pipe_state *p, input *c)
+{
+    int st = source_next(&p->src, c->buf, &c->data, &c->len, &c->last);
+    if (st == ACC_OK)
+        acc_xml_screen_chunk(&p->screen, c->data, c->len, &c->sc);
+    return st;
 }
 
 /* Replays one batch to the handler; false when a callback stopped. */
@@ -464,29 +546,52 @@ static bool replay(const acc_xml_pipe_options *opt, batch *b)
     return true;
 }
 
-/* Consumes every batch until the producer finishes or the handler stops. */
+/*
+ * The consumer: keeps the input ahead of the producer and replays every batch, until
+ * the producer finishes (true) or the handler stops (false).
+ */
 static bool consume(pipe_state *p)
 {
-    for (uint64_t k = 0;; k++) {
-        pthread_mutex_lock(&p->mu);
-        if (k == p->produced && !p->finished)
-            __atomic_store_n(&p->reader_behind, true, __ATOMIC_RELAXED);
-        while (k == p->produced && !p->finished)
-            pthread_cond_wait(&p->cv, &p->mu);
-        bool more = k < p->produced;
-        pthread_mutex_unlock(&p->mu);
-        if (!more)
-            return true;
-        bool go_on = replay(p->opt, &p->ring[k % BATCHES]);
-        pthread_mutex_lock(&p->mu);
-        p->consumed = k + 1;
-        if (!go_on)
-            __atomic_store_n(&p->cancel, true, __ATOMIC_RELEASE);
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
-        if (!go_on)
-            return false;
+    uint64_t k = 0;            /* the next batch to replay */
+    bool go_on = true;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        if (!p->input_done && p->posted - p->parsed < INPUTS) {
+            input *c = &p->inputs[p->posted % INPUTS];
+            pthread_mutex_unlock(&p->mu);
+            int st = read_input(p, c);
+            int e = errno;
+            pthread_mutex_lock(&p->mu);
+            if (st != ACC_OK) {
+                p->input_done = true;
+                p->input_status = st;
+                p->error_number = e;
+            } else {
+                p->posted++;
+                p->input_done = c->last;
+            }
+            pthread_cond_broadcast(&p->cv);
+            continue;
+        }
+        if (k < p->produced) {
+            pthread_mutex_unlock(&p->mu);
+            go_on = replay(p->opt, &p->ring[k % BATCHES]);
+            pthread_mutex_lock(&p->mu);
+            p->consumed = ++k;
+            if (!go_on)
+                __atomic_store_n(&p->cancel, true, __ATOMIC_RELEASE);
+            pthread_cond_broadcast(&p->cv);
+            if (!go_on)
+                break;
+            continue;
+        }
+        if (p->finished)
+            break;
+        __atomic_store_n(&p->reader_behind, true, __ATOMIC_RELAXED);
+        pthread_cond_wait(&p->cv, &p->mu);
     }
+    pthread_mutex_unlock(&p->mu);
+    return go_on;
 }
 
 static int parse_threaded(const acc_xml_pipe_options *opt, const acc_xml_doc *doc,
@@ -498,11 +603,13 @@ static int parse_threaded(const acc_xml_pipe_options *opt, const acc_xml_doc *do
         return ACC_ENOMEM;
     p->opt = opt;
     p->doc = doc;
+    acc_xml_screen_init(&p->screen);
     int st = ACC_OK;
-    bool sync = false, started = false;
+    bool sync = false, started = false, opened = false;
     pthread_t thread;
-    if (!doc->data && !(p->buf = acc_malloc(doc->chunk)))
-        st = ACC_ENOMEM;
+    for (int i = 0; i < INPUTS && st == ACC_OK && !doc->data; i++)
+        if (!(p->inputs[i].buf = acc_malloc(doc->chunk)))
+            st = ACC_ENOMEM;
     /* A small document in memory needs small batches (a larger record grows one). */
     size_t cap = doc->data && doc->len / 2 + 4096 < BATCH_BYTES ? doc->len / 2 + 4096
                                                                : BATCH_BYTES;
@@ -513,6 +620,8 @@ static int parse_threaded(const acc_xml_pipe_options *opt, const acc_xml_doc *do
     }
     if (st == ACC_OK)
         st = open_reader(&p->reader, opt, &tape, p);
+    if (st == ACC_OK && (st = source_open(&p->src, doc)) == ACC_OK)
+        opened = true;
     if (st == ACC_OK) {
         if (pthread_mutex_init(&p->mu, NULL) != 0) {
             *fall_back = true;
@@ -537,6 +646,8 @@ static int parse_threaded(const acc_xml_pipe_options *opt, const acc_xml_doc *do
         }
     }
     int e = errno;
+    if (opened)
+        source_close(&p->src);
     if (sync) {
         pthread_cond_destroy(&p->cv);
         pthread_mutex_destroy(&p->mu);
@@ -544,7 +655,8 @@ static int parse_threaded(const acc_xml_pipe_options *opt, const acc_xml_doc *do
     acc_xml_reader_free(p->reader);
     for (int i = 0; i < BATCHES; i++)
         acc_free(p->ring[i].buf);
-    acc_free(p->buf);
+    for (int i = 0; i < INPUTS; i++)
+        acc_free(p->inputs[i].buf);
     acc_free(p);
     errno = e;
     return st;

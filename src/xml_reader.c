@@ -58,27 +58,19 @@ struct acc_xml_reader {
     unsigned depth;
     bool stopped;              /* by the handler or by an error */
     bool failed;               /* err holds the error */
-    bool saw_bytes;            /* the first bytes were checked for a UTF-16/32 mark */
     bool saw_root;
     bool root_closed;
     bool terminating;          /* inside the last xmlParseChunk call */
-    uint64_t fed;              /* bytes fed so far */
+    uint64_t fed;              /* bytes parsed so far (to the end of the current chunk) */
     uint64_t fed_lines;        /* newlines among them */
     int64_t fed_last_nl;       /* offset of the last one, -1 if none */
+    acc_xml_screen screen;     /* the screening of acc_xml_reader_feed */
     acc_xml_error err;
     /* Forward newline scan (see the file comment). */
     uint64_t scan_pos;         /* bytes [0, scan_pos) have been scanned */
     int64_t last_nl;           /* offset of the last '\n' before scan_pos, -1 if none */
     bool nl_known;             /* false after bytes were lost before being scanned */
     bool oom;
-    /* Attribute guard: a scan of the bytes before they are fed (guard_scan). */
-    uint8_t guard;             /* enum guard_state */
-    char quote;                /* GUARD_QUOTE: the quote that ends the value */
-    uint8_t bang_len;          /* GUARD_BANG: bytes seen after "<!" (at most 2) */
-    char bang[2];
-    const char *skip_end;      /* GUARD_SKIP: what ends the construct ("-->", "?>", ...) */
-    uint8_t skip_matched;      /* bytes of skip_end matched so far */
-    unsigned tag_attrs;        /* '=' outside quotes in the current tag */
     const xmlChar **attrs;     /* attribute array with decoded values (decode_amp) */
     size_t attrs_cap;
     xmlChar *decoded;
@@ -468,6 +460,7 @@ int acc_xml_reader_new(acc_xml_reader **out, const acc_xml_handler *handler, voi
     r->last_nl = -1;
     r->nl_known = true;
     r->fed_last_nl = -1;
+    acc_xml_screen_init(&r->screen);
 
     xmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);
@@ -529,7 +522,7 @@ static const char *find_byte(const char *s, size_t n, char c)
  * '=' outside values counts an attribute, '>' or '<' outside values ends the tag.
  * Returns false when the scan of the tag stops at k (the state says why).
  */
-static bool guard_special(acc_xml_reader *r, char c)
+static bool guard_special(acc_xml_screen *r, char c)
 {
     if (r->guard == GUARD_QUOTE) {
         if (c == r->quote)
@@ -553,7 +546,7 @@ static bool guard_special(acc_xml_reader *r, char c)
  * the '=' of attribute MAX_ATTRIBUTES + 1 (then tag_attrs is past the limit). Sixteen
  * bytes a step where SSE2 is there: only the special bytes of a block are looked at.
  */
-static size_t guard_tag(acc_xml_reader *r, const char *s, size_t i, size_t n)
+static size_t guard_tag(acc_xml_screen *r, const char *s, size_t i, size_t n)
 {
 #ifdef __SSE2__
     const __m128i dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''), lt = _mm_set1_epi8('<'),
@@ -581,7 +574,7 @@ static size_t guard_tag(acc_xml_reader *r, const char *s, size_t i, size_t n)
 }
 
 /* Enters GUARD_SKIP until `end` has been seen. */
-static void guard_skip(acc_xml_reader *r, const char *end)
+static void guard_skip(acc_xml_screen *r, const char *end)
 {
     r->guard = GUARD_SKIP;
     r->skip_end = end;
@@ -596,7 +589,7 @@ static void guard_skip(acc_xml_reader *r, const char *end)
  * sections and processing instructions begins markup. Character data, values and
  * comments are crossed with memchr; only names and spaces inside tags go byte by byte.
  */
-static size_t guard_scan(acc_xml_reader *r, const char *s, size_t n)
+static size_t guard_scan(acc_xml_screen *r, const char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
@@ -665,69 +658,73 @@ static size_t guard_scan(acc_xml_reader *r, const char *s, size_t n)
     return n;
 }
 
-/* Where the bytes of one acc_xml_reader_feed call begin in the stream. */
-typedef struct feed_origin {
-    const char *data;          /* the call's first byte */
-    uint64_t offset;           /* its offset in the stream */
-    uint64_t lines;            /* newlines before it */
-    int64_t last_nl;           /* offset of the last one, -1 if none */
-} feed_origin;
-
-/*
- * Feeds piece[0..cut) (the complete entries before the tag go to the handler as usual),
- * then stops the reader at piece[cut], the '=' of an attribute past MAX_ATTRIBUTES.
- */
-static int stop_at_attribute_limit(acc_xml_reader *r, const feed_origin *o,
-                                   const char *piece, size_t cut)
+void acc_xml_screen_init(acc_xml_screen *s)
 {
-    if (cut > 0) {
-        int rc = xmlParseChunk(r->ctxt, piece, (int)cut, 0);
-        if (r->oom)
-            return ACC_ENOMEM;
-        if (r->stopped)
-            return ACC_EINPUT;
-        if (rc == XML_ERR_NO_MEMORY)
-            return ACC_ENOMEM;
+    memset(s, 0, sizeof *s);
+    s->last_nl = -1;
+}
+
+void acc_xml_screen_chunk(acc_xml_screen *s, const char *data, size_t len,
+                          acc_xml_screened *out)
+{
+    *out = (acc_xml_screened){ .cut = len, .offset = s->offset, .lines = s->lines,
+                               .last_nl = s->last_nl };
+    if (!s->saw_bytes && len > 0) {
+        s->saw_bytes = true;
+        out->wide = looks_wide((const unsigned char *)data, len);
     }
-    const char *at = piece + cut;
-    uint64_t lines = o->lines;
-    int64_t last_nl = o->last_nl;
-    for (const char *p = o->data; (p = memchr(p, '\n', (size_t)(at - p))) != NULL; p++) {
+    s->lines += count_newlines(data, len);
+    const char *nl = len ? memrchr(data, '\n', len) : NULL;
+    if (nl)
+        s->last_nl = (int64_t)(s->offset + (uint64_t)(nl - data));
+    s->offset += len;
+    out->end = s->offset;
+    out->end_lines = s->lines;
+    out->end_last_nl = s->last_nl;
+    if (s->over)
+        return;                /* the parse stops at an earlier cut */
+    out->cut = guard_scan(s, data, len);
+    s->over = out->cut < len;
+}
+
+/* Stops the reader at data[cut], the '=' of an attribute past MAX_ATTRIBUTES. */
+static int stop_at_attribute_limit(acc_xml_reader *r, const acc_xml_screened *sc,
+                                   const char *data)
+{
+    const char *at = data + sc->cut;
+    uint64_t lines = sc->lines;
+    int64_t last_nl = sc->last_nl;
+    for (const char *p = data; (p = memchr(p, '\n', (size_t)(at - p))) != NULL; p++) {
         lines++;
-        last_nl = (int64_t)(o->offset + (uint64_t)(p - o->data));
+        last_nl = (int64_t)(sc->offset + (uint64_t)(p - data));
     }
-    int64_t off = (int64_t)(o->offset + (uint64_t)(at - o->data));
+    int64_t off = (int64_t)(sc->offset + sc->cut);
     char msg[80];
     snprintf(msg, sizeof msg, "a start tag has more than %d attributes", MAX_ATTRIBUTES);
     fail(r, (unsigned)(lines + 1), (unsigned)(off - last_nl), false, msg);
     return ACC_EINPUT;
 }
 
-int acc_xml_reader_feed(acc_xml_reader *r, const char *data, size_t len, bool last)
+int acc_xml_reader_parse(acc_xml_reader *r, const char *data, size_t len, bool last,
+                         const acc_xml_screened *sc)
 {
     if (r->stopped)
         return ACC_EINPUT;
-    if (!r->saw_bytes && len > 0) {
-        r->saw_bytes = true;
-        if (looks_wide((const unsigned char *)data, len)) {
-            fail(r, 1, 1, false, "the log is not UTF-8 text (UTF-16 or UTF-32 input)");
-            return ACC_EINPUT;
-        }
+    if (sc->wide) {
+        fail(r, 1, 1, false, "the log is not UTF-8 text (UTF-16 or UTF-32 input)");
+        return ACC_EINPUT;
     }
-    feed_origin origin = { data, r->fed, r->fed_lines, r->fed_last_nl };
-    r->fed_lines += count_newlines(data, len);
-    const char *last_nl = len ? memrchr(data, '\n', len) : NULL;
-    if (last_nl)
-        r->fed_last_nl = (int64_t)(r->fed + (uint64_t)(last_nl - data));
-    r->fed += len;
+    r->fed = sc->end;
+    r->fed_lines = sc->end_lines;
+    r->fed_last_nl = sc->end_last_nl;
+    const char *p = data;
+    size_t left = sc->cut < len ? sc->cut : len;
+    bool cut = sc->cut < len;
     do {
-        size_t n = len < FEED_PIECE ? len : FEED_PIECE;
-        size_t cut = guard_scan(r, data, n);
-        if (cut < n)
-            return stop_at_attribute_limit(r, &origin, data, cut);
-        bool end = last && n == len;
+        size_t n = left < FEED_PIECE ? left : FEED_PIECE;
+        bool end = last && !cut && n == left;
         r->terminating = end;
-        int rc = xmlParseChunk(r->ctxt, n ? data : NULL, (int)n, end ? 1 : 0);
+        int rc = xmlParseChunk(r->ctxt, n ? p : NULL, (int)n, end ? 1 : 0);
         if (r->oom)
             return ACC_ENOMEM;
         if (r->stopped)
@@ -739,10 +736,19 @@ int acc_xml_reader_feed(acc_xml_reader *r, const char *data, size_t len, bool la
                  "the XML is not well-formed");
             return ACC_EINPUT;
         }
-        data += n;
-        len -= n;
-    } while (len > 0);
-    return ACC_OK;
+        p += n;
+        left -= n;
+    } while (left > 0);
+    return cut ? stop_at_attribute_limit(r, sc, data) : ACC_OK;
+}
+
+int acc_xml_reader_feed(acc_xml_reader *r, const char *data, size_t len, bool last)
+{
+    if (r->stopped)
+        return ACC_EINPUT;
+    acc_xml_screened sc;
+    acc_xml_screen_chunk(&r->screen, data, len, &sc);
+    return acc_xml_reader_parse(r, data, len, last, &sc);
 }
 
 const acc_xml_error *acc_xml_reader_error(const acc_xml_reader *r)

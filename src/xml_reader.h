@@ -88,6 +88,44 @@ typedef struct acc_xml_error {
 } acc_xml_error;
 
 /*
+ * The screening of a document's bytes before libxml2 sees them: a UTF-16/32 start, the
+ * newlines (for locations at the end of the input), and the attribute guard (libxml2
+ * compares each attribute of a tag with all before it, so a tag of many attributes is
+ * quadratic: the guard finds the '=' of attribute 1001 and the parse stops there). It
+ * has its own state so that one thread can screen ahead while another parses.
+ */
+typedef struct acc_xml_screen {
+    bool saw_bytes;            /* the first bytes were checked for a UTF-16/32 start */
+    bool over;                 /* a cut was found: later chunks need no guard */
+    uint64_t offset;           /* bytes screened */
+    uint64_t lines;            /* newlines among them */
+    int64_t last_nl;           /* offset of the last one, -1 if none */
+    uint8_t guard;             /* state of the guard's scan of the markup */
+    char quote;                /* in a value: the quote that ends it */
+    uint8_t bang_len;          /* after "<!": bytes seen (at most 2) */
+    char bang[2];
+    const char *skip_end;      /* in a comment, CDATA section or PI: what ends it */
+    uint8_t skip_matched;      /* bytes of skip_end matched so far */
+    unsigned tag_attrs;        /* '=' outside quotes in the current tag */
+} acc_xml_screen;
+
+/* What screening found in one chunk, for acc_xml_reader_parse. */
+typedef struct acc_xml_screened {
+    bool wide;                 /* the document starts like UTF-16 or UTF-32 */
+    size_t cut;                /* the '=' past the attribute limit, or the chunk's length */
+    uint64_t offset, lines;    /* where the chunk begins: offset, newlines before it */
+    int64_t last_nl;           /* offset of the last newline before it, -1 if none */
+    uint64_t end, end_lines;   /* the same where it ends */
+    int64_t end_last_nl;
+} acc_xml_screened;
+
+void acc_xml_screen_init(acc_xml_screen *s);
+
+/* Screens the next `len` bytes of a document (continuing the bytes before them). */
+void acc_xml_screen_chunk(acc_xml_screen *s, const char *data, size_t len,
+                          acc_xml_screened *out);
+
+/*
  * Creates a reader that reports to `handler` with `payload`. `name` is used in libxml2
  * messages only. Returns ACC_OK or ACC_ENOMEM.
  */
@@ -99,6 +137,13 @@ int acc_xml_reader_new(acc_xml_reader **out, const acc_xml_handler *handler, voi
  * error or was stopped (then see acc_xml_reader_error), ACC_ENOMEM.
  */
 int acc_xml_reader_feed(acc_xml_reader *r, const char *data, size_t len, bool last);
+
+/*
+ * acc_xml_reader_feed for a chunk screened beforehand (acc_xml_screen_chunk, with a
+ * screen of its own that saw every earlier chunk of the document, in order).
+ */
+int acc_xml_reader_parse(acc_xml_reader *r, const char *data, size_t len, bool last,
+                         const acc_xml_screened *sc);
 
 /* The error that stopped the reader, or NULL (no error, or stopped by the handler). */
 const acc_xml_error *acc_xml_reader_error(const acc_xml_reader *r);
