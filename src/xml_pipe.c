@@ -1,18 +1,21 @@
 /*
  * xml_pipe.c - a document through the reader on one thread or two (xml_pipe.h).
  *
- * Two threads: the producer (a thread of ours) owns the reader, the input and the
- * current batch of the ring; the consumer (the caller) owns the handler. A batch
- * changes hands only under the mutex: the producer publishes it (produced++), the
- * consumer releases it (consumed++); the producer writes into batch `produced` only
- * while fewer than BATCHES are unreleased. A record holds a whole event, with its
- * strings copied behind it and pointers to those copies (a batch never moves while it
- * holds records), so the handler gets the same structures as on one thread. When the
- * handler stops, the consumer raises `cancel`; the producer sees it at its next event
- * or while waiting for a batch, stops its reader and ends.
+ * Two threads. The consumer (the caller's thread) reads the input and screens it
+ * (acc_xml_screen: UTF-16 check, newlines, attribute guard) a few chunks ahead, and
+ * replays the events to the handler; the producer (a thread of ours) owns the reader
+ * and only parses: libxml2 is the larger half of the work, so the rest goes to the
+ * other side. Chunks and batches change hands only under the mutex: the consumer posts
+ * a chunk (posted++) and the producer releases it once parsed (parsed++); the producer
+ * publishes a batch (produced++) and the consumer releases it once replayed
+ * (consumed++); neither side runs more than INPUTS chunks or BATCHES batches ahead. A
+ * record holds a whole event, with its strings copied behind it and pointers to those
+ * copies (a batch never moves while it holds records), so the handler gets the same
+ * structures as on one thread. When the handler stops, the consumer raises `cancel`;
+ * the producer sees it at its next event or while waiting, stops its reader and ends.
  *
- * The read loop (read_doc) and the text filter are shared by both ways, so that one
- * thread and two report the same events and the same errors.
+ * The chunking (source_next), the screening and the text filter are shared by both
+ * ways, so that one thread and two report the same events, progress and errors.
  */
 #include "xml_pipe.h"
 

@@ -2,11 +2,12 @@
  * xml_pipe.h - one XML document, from a file or memory, through the streaming reader
  * (xml_reader.h), on the caller's thread or split across two (internal).
  *
- * Split, a second thread reads the input and runs libxml2; every event (start tag,
- * end tag, text, bytes read) is copied into a ring of a few fixed batches (a "tape")
- * and replayed to the handler on the caller's thread in document order, with the same
- * values, locations, errors and stopping as on one thread. Memory stays bounded by the
- * ring (BATCH_BYTES times BATCHES, more only for a single tag larger than a batch).
+ * Split, the caller's thread reads and screens the input a few chunks ahead and a
+ * second thread runs libxml2 on it; every event (start tag, end tag, text, bytes
+ * parsed) is copied into a ring of a few fixed batches (a "tape") and replayed to the
+ * handler on the caller's thread in document order, with the same values, locations,
+ * errors and stopping as on one thread. Memory stays bounded: the chunks read ahead and
+ * the ring (more only for a single tag larger than a batch).
  *
  * A prepare function is stateless work per start tag that either thread may do: it
  * sees the tag and writes `prepared_size` bytes that the handler then finds in
