@@ -114,10 +114,10 @@ typedef struct acc_audit_options {
     acc_progress_fn on_progress;    /* optional */
     void *progress_payload;
     size_t chunk_size;              /* bytes per read; 0 for the default (1 MiB) */
-    unsigned threads;               /* 1: all on the caller's thread; 2 (or more): read
-                                       and parse on a second thread while the caller's
-                                       judges; 0 (default): 2 when the machine has more
-                                       than one processor. The result is the same. */
+    unsigned threads;               /* 1: all on the caller's thread; 2 (or more): parse
+                                       on a second thread while the caller's reads ahead
+                                       and judges; 0 (default): 2 when the machine has
+                                       more than one processor. The result is the same. */
 } acc_audit_options;
 
 /* Sets every option to its default (no rules: the caller must set `rules`). */
