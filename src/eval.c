@@ -5,7 +5,7 @@
  * invariants and assumptions are evaluated on every event of their kind. smt_encode.c
  * must give these same meanings; tests compare the two on random events.
  */
-#include "ir.h"
+#include "eval_compiled.h"
 
 #include "alloc.h"
 
@@ -19,7 +19,7 @@
  * a switch over operators or fields compiles to an indirect jump, which mispredicts far
  * more often (and costs more) than a chain of tests on these few cases.
  */
-static const size_t int_field_at[ACC_FIELD_COUNT] = {   /* ORDER: acc_field */
+const size_t acc_event_int_field_at[ACC_FIELD_COUNT] = {   /* ORDER: acc_field */
     [ACC_FIELD_FROM] = offsetof(acc_event, from),
     [ACC_FIELD_TO] = offsetof(acc_event, to),
     [ACC_FIELD_TOPIC] = offsetof(acc_event, topic),
@@ -38,7 +38,7 @@ static inline int64_t term_value(const acc_term *t, const acc_event *ev)
     if ((unsigned)t->field >= ACC_FIELD_COUNT || t->field == ACC_FIELD_ITEM)
         return 0;
     int v;
-    memcpy(&v, (const char *)ev + int_field_at[t->field], sizeof v);
+    memcpy(&v, (const char *)ev + acc_event_int_field_at[t->field], sizeof v);
     return v;
 }
 
@@ -91,7 +91,8 @@ static inline bool leaf_value(const acc_expr *e, const acc_event *ev)
  * The value of e on ev. The right operand of and/or/implies and the operand of not are
  * followed in a loop rather than by a call (rule conditions are mostly chains of `and`),
  * with `negate` carrying the nots passed on the way; a left operand that is a leaf is
- * evaluated in place. Operators are tested with `if` (see int_field_at on `switch`).
+ * evaluated in place. Operators are tested with `if` (see acc_event_int_field_at on
+ * `switch`).
  */
 static bool eval(const acc_expr *e, const acc_event *ev)
 {
@@ -148,6 +149,16 @@ void acc_verdict_fini(acc_verdict *v)
     *v = (acc_verdict){ 0 };
 }
 
+void acc_verdict_set_counts(acc_verdict *v, size_t n_permits, size_t n_forbids,
+                            size_t n_broken_invariants, size_t n_broken_assumptions)
+{
+    v->n_permits = n_permits;
+    v->n_forbids = n_forbids;
+    v->n_broken_invariants = n_broken_invariants;
+    v->n_broken_assumptions = n_broken_assumptions;
+    v->permitted = n_permits > 0 && n_forbids == 0;
+}
+
 void acc_eval_event(const acc_ruleset *rs, const acc_event *ev, acc_verdict *v)
 {
     /* Each index is written at the end of its list, then counted only when it belongs
@@ -177,11 +188,7 @@ void acc_eval_event(const acc_ruleset *rs, const acc_event *ev, acc_verdict *v)
         v->broken_assumptions[n_assumptions] = i;
         n_assumptions += !eval(p->expr, ev);
     }
-    v->n_permits = n_permits;
-    v->n_forbids = n_forbids;
-    v->n_broken_invariants = n_invariants;
-    v->n_broken_assumptions = n_assumptions;
-    v->permitted = n_permits > 0 && n_forbids == 0;
+    acc_verdict_set_counts(v, n_permits, n_forbids, n_invariants, n_assumptions);
 }
 
 bool acc_eval_permitted(const acc_ruleset *rs, const acc_event *ev)

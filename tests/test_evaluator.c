@@ -7,7 +7,10 @@
  */
 #include "test_support.h"
 
-#include "ir.h"
+#include "eval_compiled.h"
+#include "alloc.h"
+
+#include <stdio.h>
 
 #include <string.h>
 
@@ -339,6 +342,163 @@ static void test_evaluator__nested_negations_keep_their_meaning(void)
     test_diags_free(&diags);
 }
 
+/* Whether the compiled program gives ev the evaluator's verdict and decision. */
+static bool program_agrees(const acc_ruleset *rs, const acc_eval_program *p,
+                           const acc_event *ev, acc_verdict *want, acc_verdict *got)
+{
+    acc_eval_event(rs, ev, want);
+    acc_eval_program_event(p, ev, got);
+    bool same = want->permitted == got->permitted && want->n_permits == got->n_permits &&
+                want->n_forbids == got->n_forbids &&
+                want->n_broken_invariants == got->n_broken_invariants &&
+                want->n_broken_assumptions == got->n_broken_assumptions &&
+                acc_eval_permitted(rs, ev) == acc_eval_program_permitted(p, ev);
+    for (size_t i = 0; same && i < want->n_permits; i++)
+        same = want->permits[i] == got->permits[i];
+    for (size_t i = 0; same && i < want->n_forbids; i++)
+        same = want->forbids[i] == got->forbids[i];
+    for (size_t i = 0; same && i < want->n_broken_invariants; i++)
+        same = want->broken_invariants[i] == got->broken_invariants[i];
+    for (size_t i = 0; same && i < want->n_broken_assumptions; i++)
+        same = want->broken_assumptions[i] == got->broken_assumptions[i];
+    return same;
+}
+
+/* Counts the events on which the program and the evaluator agree; `next` gives each
+   event (false when there are no more). */
+static size_t count_agreements(const acc_ruleset *rs, bool (*next)(acc_event *ev, size_t i),
+                               size_t *total)
+{
+    acc_eval_program *p = NULL;
+    acc_verdict want, got;
+    CU_ASSERT_EQUAL_FATAL(acc_eval_program_new(&p, rs), ACC_OK);
+    CU_ASSERT_EQUAL_FATAL(acc_verdict_init(&want, rs), ACC_OK);
+    CU_ASSERT_EQUAL_FATAL(acc_verdict_init(&got, rs), ACC_OK);
+    size_t agree = 0, i = 0;
+    acc_event ev;
+    for (; next(&ev, i); i++)
+        agree += program_agrees(rs, p, &ev, &want, &got);
+    *total = i;
+    acc_verdict_fini(&want);
+    acc_verdict_fini(&got);
+    acc_eval_program_free(p);
+    return agree;
+}
+
+static bool shipped_facts[8][N_FACTS];
+
+/* Every event of the shipped rules' domain: kind, parties, topic, level, decision, three
+   times and the eight values of the facts, in mixed radix. */
+static bool every_shipped_event(acc_event *ev, size_t i)
+{
+    size_t f = i % 8, t = i / 8 % N_TIMES, d = i / 24 % 3, l = i / 72 % 4, o = i / 288 % 3,
+           tp = i / 864 % N_TOPICS, to = i / 3456 % N_PARTIES, fr = i / 10368 % N_PARTIES,
+           k = i / 31104;
+    if (k >= ACC_KIND_COUNT)
+        return false;
+    for (int j = 0; j < N_FACTS; j++)
+        shipped_facts[f][j] = (f >> j) & 1;
+    *ev = (acc_event){ .kind = (acc_kind)k, .time = times[t], .from = (int)fr, .to = (int)to,
+                       .topic = (int)tp, .originator = (int)o, .level = (int)l,
+                       .decision = (int)d, .facts = shipped_facts[f] };
+    return true;
+}
+
+static void test_evaluator__compiled_program_agrees_on_every_shipped_event(void)
+{
+    acc_ruleset *rs = compile_shipped();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
+    size_t total = 0;
+    size_t agree = count_agreements(rs, every_shipped_event, &total);
+    CU_ASSERT_EQUAL(total, 31104 * ACC_KIND_COUNT);
+    CU_ASSERT_EQUAL(agree, total);
+    acc_ruleset_free(rs);
+}
+
+static uint64_t random_state;
+static bool random_facts[2];
+
+static int64_t random_below(int64_t n)
+{
+    random_state = random_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (int64_t)((random_state >> 33) % (uint64_t)n);
+}
+
+/* 200,000 random events, members from -2 to 71 (beyond both ends of the 70 parties) and
+   times around the constants of the rule set below. */
+static bool random_event(acc_event *ev, size_t i)
+{
+    if (i == 200000)
+        return false;
+    static const int64_t around[] = { 1420070399, 1420070400, 1420070401, 1420156800, 0 };
+    random_facts[0] = random_below(2);
+    random_facts[1] = random_below(2);
+    *ev = (acc_event){ .kind = (acc_kind)random_below(ACC_KIND_COUNT),
+                       .time = around[random_below(5)], .from = (int)random_below(74) - 2,
+                       .to = (int)random_below(74) - 2, .topic = (int)random_below(3),
+                       .originator = (int)random_below(74) - 2,
+                       .level = (int)random_below(3), .decision = (int)random_below(3),
+                       .facts = random_facts };
+    return true;
+}
+
+static void test_evaluator__compiled_program_agrees_on_random_events(void)
+{
+    char text[8192];
+    size_t n = (size_t)snprintf(text, sizeof text,
+                                "accord R { title \"random\" effective 2015-01-01 }\nparties {");
+    for (int i = 0; i < 70; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, " P%d", i);
+    snprintf(text + n, sizeof text - n, " }\ntopics { t0 t1 t2 }\nlevels { L0 < L1 < L2 }\n"
+        "fact seen on transfer = once request(from = from);\n"
+        "fact told on transfer = latest approval(from = originator) has decision == granted;\n"
+        "rule a permit transfer when from in {P1, P2, P65, P69} and not (to == from);\n"
+        "rule b forbid transfer when time < 2015-01-01 or (level >= L1 implies seen);\n"
+        "rule c permit transfer when not (originator not in {P0, P3} or told) and true;\n"
+        "rule d permit request when to != P5 and (topic == t1 or time > 2015-01-02);\n"
+        "rule e forbid request when not not (time == 2015-01-01 and from in {P60, P63, P64, P69});\n"
+        "rule f permit approval when decision != granted or not (from in {P64, P7});\n"
+        "rule g permit approval;\n"
+        "rule h forbid approval when false or (to == from and time >= 2015-01-01);\n"
+        "invariant i on transfer: (seen or told) implies (level <= L1 and topic in {t0, t2});\n"
+        "invariant j on request: not (from == P0 and to == P0);\n"
+        "assume k on transfer: seen implies (time <= 2015-01-02 or originator != P4);\n"
+        "assume l on approval: from in {P0, P1, P2} or decision == denied;\n");
+    test_diags diags = { 0 };
+    acc_ruleset *rs = test_compile("random.accord", text, &diags);
+    CU_ASSERT_STRING_EQUAL(diags.text ? diags.text : "", "");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
+    random_state = 5;
+    size_t total = 0;
+    size_t agree = count_agreements(rs, random_event, &total);
+    CU_ASSERT_EQUAL(total, 200000);
+    CU_ASSERT_EQUAL(agree, total);
+    acc_ruleset_free(rs);
+    test_diags_free(&diags);
+}
+
+/* Compiling fails cleanly (ACC_ENOMEM, nothing leaked: ASan) at every allocation. */
+static void test_evaluator__compiled_program_survives_every_allocation_failure(void)
+{
+    acc_ruleset *rs = compile_shipped();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
+    unsigned long failed = 0, nth = 1;
+    for (;; nth++) {
+        acc_eval_program *p = NULL;
+        acc_alloc_fail_at(nth);
+        int rc = acc_eval_program_new(&p, rs);
+        acc_alloc_fail_at(0);
+        if (rc == ACC_OK) {
+            acc_eval_program_free(p);
+            break;
+        }
+        failed += rc == ACC_ENOMEM && p == NULL;
+    }
+    CU_ASSERT(nth > 1);
+    CU_ASSERT_EQUAL(failed, nth - 1);
+    acc_ruleset_free(rs);
+}
+
 int main(void)
 {
     static const test_case tests[] = {
@@ -347,6 +507,9 @@ int main(void)
         { "shipped_facts_compile_to_expected_bindings",
           test_evaluator__shipped_facts_compile_to_expected_bindings },
         { "request_truth_table", test_evaluator__request_truth_table },
+        { "compiled_program_agrees_on_every_shipped_event", test_evaluator__compiled_program_agrees_on_every_shipped_event },
+        { "compiled_program_agrees_on_random_events", test_evaluator__compiled_program_agrees_on_random_events },
+        { "compiled_program_survives_every_allocation_failure", test_evaluator__compiled_program_survives_every_allocation_failure },
         { "comparisons_hold_exactly_per_operator", test_evaluator__comparisons_hold_exactly_per_operator },
         { "nested_negations_keep_their_meaning", test_evaluator__nested_negations_keep_their_meaning },
         { "approval_truth_table", test_evaluator__approval_truth_table },
