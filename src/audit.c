@@ -167,6 +167,7 @@ typedef struct audit {
     /* Per first byte of a name, the attribute slots whose name begins with it, then -1. */
     int8_t slots_by_initial[256][A_COUNT + 1];
     int8_t slots_by_name[A_COUNT];  /* the slots in the bytewise order of their names */
+    uint8_t slot_name_len[A_COUNT];
 
     /* Integrity across the stream. */
     acc_id_set ids;
@@ -906,7 +907,8 @@ static bool canonical_attrs(audit *a, const acc_xml_start *el, const entry_prep 
             if (k == A_DIGEST || !p->attr[k])
                 continue;
             acc_xml_attr at = acc_xml_start_attr(el, p->attr[k] - 1u);
-            a->canon[(*n)++] = (acc_canon_attr){ NULL, at.name, at.value, at.value_len };
+            a->canon[(*n)++] = (acc_canon_attr){ NULL, at.name, at.value, at.value_len,
+                                                 a->slot_name_len[k] };
         }
         return true;
     }
@@ -914,7 +916,7 @@ static bool canonical_attrs(audit *a, const acc_xml_start *el, const entry_prep 
         if (p->attr[A_DIGEST] == i + 1)
             continue;
         acc_xml_attr at = acc_xml_start_attr(el, i);
-        a->canon[(*n)++] = (acc_canon_attr){ at.prefix, at.name, at.value, at.value_len };
+        a->canon[(*n)++] = (acc_canon_attr){ at.prefix, at.name, at.value, at.value_len, 0 };
     }
     acc_canon_sort(a->canon, *n);
     return true;
@@ -1611,6 +1613,7 @@ static int audit_init(audit *a, const acc_audit_options *opt)
         for (int m = 0; m < A_COUNT; m++)
             r += strcmp(intern_list[m], intern_list[k]) < 0;
         a->slots_by_name[r] = (int8_t)k;
+        a->slot_name_len[k] = (uint8_t)strlen(intern_list[k]);
     }
     for (int c = 0; c < 256; c++) {
         int n = 0;

@@ -217,6 +217,11 @@ static void put(acc_chain *c, size_t *len, const char *s, size_t n)
     *len += n;
 }
 
+static size_t name_length(const acc_canon_attr *a)
+{
+    return a->name_len ? a->name_len : strlen(a->name);
+}
+
 int acc_chain_digest(acc_chain *c, const char *prev, size_t prev_len, const char *element,
                      const acc_canon_attr *sorted, size_t n,
                      char out[ACC_DIGEST_HEX_LEN + 1])
@@ -225,7 +230,7 @@ int acc_chain_digest(acc_chain *c, const char *prev, size_t prev_len, const char
        short strings. */
     size_t need = prev_len + strlen(element) + 1;
     for (size_t i = 0; i < n; i++)
-        need += (sorted[i].prefix ? strlen(sorted[i].prefix) + 1 : 0) + strlen(sorted[i].name) +
+        need += (sorted[i].prefix ? strlen(sorted[i].prefix) + 1 : 0) + name_length(&sorted[i]) +
                 sorted[i].value_len + 2;
     if (!acc_grow(&c->buf, &c->buf_cap, need, 1, 1024))
         return ACC_ENOMEM;
@@ -238,7 +243,7 @@ int acc_chain_digest(acc_chain *c, const char *prev, size_t prev_len, const char
             put(c, &len, sorted[i].prefix, strlen(sorted[i].prefix));
             put(c, &len, ":", 1);
         }
-        put(c, &len, sorted[i].name, strlen(sorted[i].name));
+        put(c, &len, sorted[i].name, name_length(&sorted[i]));
         put(c, &len, "=", 1);
         put(c, &len, sorted[i].value, sorted[i].value_len);
         put(c, &len, "\n", 1);

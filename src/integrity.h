@@ -65,6 +65,7 @@ typedef struct acc_canon_attr {
     const char *name;          /* NUL-terminated local name */
     const char *value;
     size_t value_len;
+    size_t name_len;           /* strlen(name), or 0: not known yet */
 } acc_canon_attr;
 
 /* Sorts attributes by their qualified names, bytewise (the canonical order). */
