@@ -30,6 +30,7 @@
 #include "facts_index.h"
 
 #include "alloc.h"
+#include "eval_compiled.h"
 #include "grow.h"
 #include "hash.h"
 
@@ -139,24 +140,6 @@ void acc_facts_free(acc_facts *f)
     acc_free(f);
 }
 
-/* Where the int field `field` (an enumeration or the decision) is in an acc_event. */
-static size_t int_field_offset(acc_field field)
-{
-    switch (field) {
-    case ACC_FIELD_FROM: return offsetof(acc_event, from);
-    case ACC_FIELD_TO: return offsetof(acc_event, to);
-    case ACC_FIELD_TOPIC: return offsetof(acc_event, topic);
-    case ACC_FIELD_ORIGINATOR: return offsetof(acc_event, originator);
-    case ACC_FIELD_LEVEL: return offsetof(acc_event, level);
-    case ACC_FIELD_DECISION: return offsetof(acc_event, decision);
-    case ACC_FIELD_TIME:
-    case ACC_FIELD_ITEM:
-    case ACC_FIELD_COUNT:
-        break;
-    }
-    return 0;
-}
-
 /* The type of the key part or filter for a field of an entry. */
 static part_type field_part(acc_field field)
 {
@@ -177,7 +160,7 @@ static int compile_key(fact_index *ix)
         const acc_binding *b = &fa->bindings[i];
         if (!b->cur.is_field) {
             ix->filters[ix->n_filters++] = (key_filter){ .type = field_part(b->src_field),
-                .off = int_field_offset(b->src_field), .value = b->cur.value };
+                .off = acc_event_int_field_at[b->src_field], .value = b->cur.value };
             continue;
         }
         key_part *p = &ix->parts[ix->n_parts++];
@@ -187,8 +170,8 @@ static int compile_key(fact_index *ix)
             p->type = PART_TIME;
         } else {               /* member indexes and decisions fit in 32 bits */
             p->type = PART_ENUM;
-            p->src_off = int_field_offset(b->src_field);
-            p->cur_off = int_field_offset(b->cur.field);
+            p->src_off = acc_event_int_field_at[b->src_field];
+            p->cur_off = acc_event_int_field_at[b->cur.field];
         }
     }
     return ACC_OK;
