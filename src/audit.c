@@ -8,7 +8,8 @@
  *   format checks (schema,
  *   unknown-value) -> integrity (seq-gap, duplicate-id, dangling-ref, chain-break) ->
  *   when well-defined: facts (facts_index, computed before the entry is inserted) ->
- *   evaluator (forbidden, not-permitted, invariant, assumption) -> facts insertion ->
+ *   evaluator, its conditions compiled (eval_compiled.c; forbidden, not-permitted,
+ *   invariant, assumption) -> facts insertion ->
  *   the baseline rule set, with its own facts, for verdict changes.
  * Several files are one stream: seq, ids, facts and the chain carry over.
  *
@@ -22,6 +23,7 @@
 #include "alloc.h"
 #include "arena.h"
 #include "diag.h"
+#include "eval_compiled.h"
 #include "facts_index.h"
 #include "grow.h"
 #include "hash.h"
@@ -98,6 +100,7 @@ typedef struct member_table {
 typedef struct judge {
     const acc_ruleset *rs;
     member_table members[3];   /* party, topic, level */
+    acc_eval_program *program; /* the rule set's conditions, compiled */
     acc_facts *facts;
     bool *fact_values;
     bool *all_true;            /* every fact true: "would a rule permit but for facts" */
@@ -344,6 +347,7 @@ static void judge_fini(judge *j)
         acc_free(j->members[i].slots);
         acc_free(j->members[i].lens);
     }
+    acc_eval_program_free(j->program);
     acc_facts_free(j->facts);
     acc_free(j->fact_values);
     acc_free(j->all_true);
@@ -360,7 +364,8 @@ static int judge_init(judge *j, const acc_ruleset *rs)
     for (int i = 0; i < 3; i++)
         if (member_table_build(&j->members[i], acc_ruleset_enum(rs, types[i])) != ACC_OK)
             goto fail;
-    if (acc_facts_new(&j->facts, rs) != ACC_OK)
+    if (acc_facts_new(&j->facts, rs) != ACC_OK ||
+        acc_eval_program_new(&j->program, rs) != ACC_OK)
         goto fail;
     j->fact_values = acc_calloc(rs->n_facts + 1, sizeof *j->fact_values);
     j->all_true = acc_calloc(rs->n_facts + 1, sizeof *j->all_true);
@@ -1033,7 +1038,7 @@ static void baseline_entry(audit *a, const attr_value *v, const entry_prep *p,
     bool permitted = false;
     if (defined) {
         acc_facts_compute(j->facts, &ev, j->fact_values);
-        permitted = acc_eval_permitted(j->rs, &ev);
+        permitted = acc_eval_program_permitted(j->program, &ev);
         if (acc_facts_insert(j->facts, &ev) != ACC_OK)
             a->status = ACC_ENOMEM;
     }
@@ -1171,7 +1176,7 @@ static void entry_start(audit *a, const acc_xml_start *el, const entry_prep *p)
     if (defined) {
         judge *j = &a->main;
         acc_facts_compute(j->facts, &ev, j->fact_values);
-        acc_eval_event(j->rs, &ev, &j->verdict);
+        acc_eval_program_event(j->program, &ev, &j->verdict);
         permitted = j->verdict.permitted;
         r->judged++;
         r->permitted += permitted;
