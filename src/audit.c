@@ -1470,6 +1470,20 @@ static void progress(audit *a, uint64_t done, uint64_t total)
         a->opt->on_progress(a->opt->progress_payload, done, total);
 }
 
+/* The lookahead of the two-thread reader: fetch the id set's slots a tag will touch. */
+static void on_lookahead(void *payload, const acc_xml_start *el)
+{
+    const audit *a = payload;
+    const entry_prep *p = el->prepared;
+    if (p->kind < 0)
+        return;
+    if (p->id_hash)
+        acc_id_set_prefetch(&a->ids, p->id_hash);
+    for (int k = 0; k < 2; k++)
+        if (p->ref_hash[k])
+            acc_id_set_prefetch(&a->ids, p->ref_hash[k]);
+}
+
 static void on_bytes(void *payload, uint64_t bytes)
 {
     audit *a = payload;
@@ -1488,6 +1502,7 @@ static int audit_source(audit *a, const acc_audit_source *src, size_t chunk)
         .prepare = prepare_start, .prepare_ctx = a, .prepared_size = sizeof(entry_prep),
         .intern = intern_list, .interned = a->interned, .n_intern = I_COUNT,
         .text_max_depth = 2, .skip_blank_text = true,
+        .lookahead = on_lookahead,
         .on_progress = a->opt->on_progress ? on_bytes : NULL,
         .two_threads = a->two_threads,
     };

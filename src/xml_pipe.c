@@ -32,6 +32,7 @@
 #define BATCH_BYTES ((size_t)256 << 10)
 #define BATCHES 4
 #define INPUTS 3                   /* chunks read ahead of the parse */
+#define LOOKAHEAD 24               /* records a lookahead callback sees ahead of replay */
 #define PREPARED_MAX 4096
 
 /* ---- Shared by both ways -------------------------------------------------------- */
@@ -294,8 +295,9 @@ typedef struct pipe_state {
     uint64_t produced, consumed;   /* batches published and released (under mu) */
     bool finished;             /* the producer is done; status is set (under mu) */
     bool cancel;               /* the handler stopped (written under mu, read atomically) */
-    bool reader_behind;        /* the consumer last waited for a batch (atomic): the
-                                  producer then leaves prepare to the consumer */
+    unsigned backlog;          /* produced - consumed (written under mu, read atomically):
+                                  with two or more batches waiting, the producer runs
+                                  prepare; else the consumer does, as it replays */
     int status;                /* the producer's result */
     bool oom;                  /* a record larger than a batch could not be placed */
     /* The input: the consumer reads and screens chunks ahead of the producer. */
@@ -318,14 +320,19 @@ static size_t round8(size_t n)
     return (n + 7) & ~(size_t)7;
 }
 
+/* Publishes produced - consumed for the producer's choice of who prepares (under mu). */
+static void note_backlog(pipe_state *p)
+{
+    __atomic_store_n(&p->backlog, (unsigned)(p->produced - p->consumed), __ATOMIC_RELAXED);
+}
+
 /* Publishes the current batch and waits for the next one; false when cancelled. */
 static bool next_batch(pipe_state *p)
 {
     pthread_mutex_lock(&p->mu);
     p->produced++;
+    note_backlog(p);
     pthread_cond_broadcast(&p->cv);
-    if (p->produced - p->consumed >= BATCHES)
-        __atomic_store_n(&p->reader_behind, false, __ATOMIC_RELAXED);
     while (p->produced - p->consumed >= BATCHES && !p->cancel)
         pthread_cond_wait(&p->cv, &p->mu);
     bool ok = !p->cancel;
@@ -427,8 +434,9 @@ static bool tape_start(void *payload, const acc_xml_start *el)
     s->el.raw_attrs = quint;
     s->el.prepared = NULL;
     s->prepared_area = rec + at_prepared;
-    /* Whichever thread has time prepares (replay does it when this one does not). */
-    if (opt->prepare && !__atomic_load_n(&p->reader_behind, __ATOMIC_RELAXED)) {
+    /* Whichever thread has time prepares: this one when the replay lags behind (it
+       prepares what this one did not). */
+    if (opt->prepare && __atomic_load_n(&p->backlog, __ATOMIC_RELAXED) >= 2) {
         opt->prepare(opt->prepare_ctx, &s->el, s->prepared_area);
         s->el.prepared = s->prepared_area;
     }
@@ -500,6 +508,7 @@ static void *producer(void *arg)
     pthread_mutex_lock(&p->mu);
     p->status = p->oom ? ACC_ENOMEM : st;
     p->produced++;             /* the last batch, possibly empty */
+    note_backlog(p);
     p->finished = true;
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
@@ -515,20 +524,41 @@ static int read_input(pipe_state *p, input *c)
     return st;
 }
 
-/* Replays one batch to the handler; false when a callback stopped. */
+/* Runs prepare on a start record that the producer left unprepared. */
+static void prepare_record(const acc_xml_pipe_options *opt, start_record *s)
+{
+    if (opt->prepare && !s->el.prepared) {
+        opt->prepare(opt->prepare_ctx, &s->el, s->prepared_area);
+        s->el.prepared = s->prepared_area;
+    }
+}
+
+/*
+ * Replays one batch to the handler; false when a callback stopped. With a lookahead
+ * callback, each start tag LOOKAHEAD records ahead is prepared and shown to it first
+ * (so that it can prefetch what that entry will touch).
+ */
 static bool replay(const acc_xml_pipe_options *opt, batch *b)
 {
     const acc_xml_handler *h = opt->handler;
+    size_t ahead = 0;
+    unsigned lead = 0;
     for (size_t off = 0; off < b->used;) {
+        for (; opt->lookahead && ahead < b->used && lead < LOOKAHEAD; lead++) {
+            record *r = (record *)(b->buf + ahead);
+            ahead += r->size;
+            if (r->type == REC_START) {
+                prepare_record(opt, (start_record *)r);
+                opt->lookahead(opt->payload, &((start_record *)r)->el);
+            }
+        }
         record *rec = (record *)(b->buf + off);
         off += rec->size;
+        lead -= lead > 0;
         switch ((enum record_type)rec->type) {
         case REC_START: {
             start_record *s = (start_record *)rec;
-            if (opt->prepare && !s->el.prepared) {
-                opt->prepare(opt->prepare_ctx, &s->el, s->prepared_area);
-                s->el.prepared = s->prepared_area;
-            }
+            prepare_record(opt, s);
             if (h->start && !h->start(opt->payload, &s->el))
                 return false;
             break;
@@ -581,6 +611,7 @@ static bool consume(pipe_state *p)
             go_on = replay(p->opt, &p->ring[k % BATCHES]);
             pthread_mutex_lock(&p->mu);
             p->consumed = ++k;
+            note_backlog(p);
             if (!go_on)
                 __atomic_store_n(&p->cancel, true, __ATOMIC_RELEASE);
             pthread_cond_broadcast(&p->cv);
@@ -590,7 +621,6 @@ static bool consume(pipe_state *p)
         }
         if (p->finished)
             break;
-        __atomic_store_n(&p->reader_behind, true, __ATOMIC_RELAXED);
         pthread_cond_wait(&p->cv, &p->mu);
     }
     pthread_mutex_unlock(&p->mu);

@@ -55,6 +55,10 @@ typedef struct acc_xml_pipe_options {
        tabs and line ends. */
     unsigned text_max_depth;
     bool skip_blank_text;
+    /* Split only (optional): called with a start tag, already prepared, a few records
+       before the handler gets it, e.g. to prefetch memory its handling will touch. It
+       must not change what the handler later does. */
+    void (*lookahead)(void *payload, const acc_xml_start *el);
     /* Bytes of the document read and parsed so far, after each chunk (optional). */
     void (*on_progress)(void *payload, uint64_t bytes);
     bool two_threads;                  /* parse on a second thread */
