@@ -170,6 +170,7 @@ typedef struct audit {
     /* Per first byte of a name, the attribute slots whose name begins with it, then -1. */
     int8_t slots_by_initial[256][A_COUNT + 1];
     int8_t slots_by_name[A_COUNT];  /* the slots in the bytewise order of their names */
+    int8_t field_table[ACC_FIELD_COUNT];   /* index into judge.members, -1: not a member */
     uint8_t slot_name_len[A_COUNT];
 
     /* Integrity across the stream. */
@@ -469,13 +470,13 @@ static void prepare_start(const void *ctx, const acc_xml_start *el, void *out)
     p->time_ok = v.s && acc_time_parse(v.s, v.n, &p->time);
     v = slot_value(el, p, ACC_FIELD_DECISION);
     p->decision = v.s ? acc_decision_from_name(v.s, v.n) : -1;
-    for (int j = 0; j < 1 + a->has_base; j++)
-        for (int f = 0; f < ACC_FIELD_COUNT; f++) {
-            const member_table *t = table_of(j ? &a->base : &a->main,
-                                             acc_field_type((acc_field)f));
-            v = slot_value(el, p, f);
-            p->member[j][f] = t && v.s ? member_find(t, v.s, v.n) : -1;
-        }
+    for (int f = 0; f < ACC_FIELD_COUNT; f++) {
+        int t = a->field_table[f];
+        v = slot_value(el, p, f);
+        p->member[0][f] = t >= 0 && v.s ? member_find(&a->main.members[t], v.s, v.n) : -1;
+        p->member[1][f] = t >= 0 && v.s && a->has_base
+                              ? member_find(&a->base.members[t], v.s, v.n) : -1;
+    }
     v = slot_value(el, p, A_ID);
     p->id_hash = v.s ? acc_id_hash(v.s, v.n) : 0;
     for (int k = A_REQUEST; k <= A_APPROVAL; k++) {
@@ -496,7 +497,7 @@ static bool resolve_members(audit *a, const judge *j, const int32_t *member,
     for (int f = 0; f < ACC_FIELD_COUNT; f++) {
         if (!a->allowed[ev->kind][f])
             continue;
-        if (!table_of(j, acc_field_type((acc_field)f)) || !v[f].s)
+        if (a->field_table[f] < 0 || !v[f].s)
             continue;
         int m = member[f];
         switch ((acc_field)f) {
@@ -1628,6 +1629,10 @@ static int audit_init(audit *a, const acc_audit_options *opt)
     a->chain_computing = true;
     a->two_threads = opt->threads == 0 ? acc_xml_pipe_worthwhile() : opt->threads > 1;
     acc_id_set_init(&a->ids);
+    for (int f = 0; f < ACC_FIELD_COUNT; f++) {
+        const member_table *t = table_of(&a->main, acc_field_type((acc_field)f));
+        a->field_table[f] = (int8_t)(t ? t - a->main.members : -1);
+    }
     for (int k = 0; k < A_COUNT; k++) {
         int r = 0;
         for (int m = 0; m < A_COUNT; m++)

@@ -182,9 +182,26 @@ bool acc_date_parse(const char *text, size_t len, int64_t *out)
 
 bool acc_time_parse(const char *text, size_t len, int64_t *out)
 {
+    /* The date of the previous call on this thread: the entries of a log come in time
+       order, so most share their date with the one before (a memo of a pure function:
+       the result is the same with or without it). */
+    static _Thread_local char memo_date[10];
+    static _Thread_local int64_t memo_days;
+    static _Thread_local bool memo_valid;
     int64_t days;
     int hh, mm, ss;
-    if (len != ACC_TIME_TEXT_LEN || !parse_date_part(text, &days) || text[10] != 'T' ||
+    if (len != ACC_TIME_TEXT_LEN)
+        return false;
+    if (memo_valid && memcmp(text, memo_date, sizeof memo_date) == 0) {
+        days = memo_days;
+    } else {
+        if (!parse_date_part(text, &days))
+            return false;
+        memcpy(memo_date, text, sizeof memo_date);
+        memo_days = days;
+        memo_valid = true;
+    }
+    if (text[10] != 'T' ||
         !digits(text + 11, 2, &hh) || text[13] != ':' || !digits(text + 14, 2, &mm) ||
         text[16] != ':' || !digits(text + 17, 2, &ss) || text[19] != 'Z')
         return false;
