@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct trace {
@@ -242,9 +243,73 @@ static void test_xml_reader__handler_can_stop_the_reader(void)
     acc_xml_reader_free(r);
 }
 
+/* Counts start tags only (for documents too large to trace). */
+static bool count_start(void *payload, const acc_xml_start *el)
+{
+    (void)el;
+    ++*(unsigned *)payload;
+    return true;
+}
+
+static void test_xml_reader__attribute_limit_is_exact_whatever_the_values_and_chunks(void)
+{
+    /* Tags of 999 to 1,002 attributes whose double-quoted values hold '=', '>', single
+       quotes and spaces at random places, read in random chunks: a tag over 1,000 stops
+       the reader at the '=' of its 1,001st attribute, one at or under it goes through. */
+    static const acc_xml_handler counter = { .start = count_start };
+    unsigned seed = 12345;
+    for (int round = 0; round < 24; round++) {
+        int n_attrs = 999 + round % 4;
+        size_t cap = 64 + (size_t)n_attrs * 40, len = 0;
+        char *doc = malloc(cap);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+        len += (size_t)sprintf(doc, "<log>\n<t");
+        unsigned limit_column = 0;
+        for (int i = 0; i < n_attrs; i++) {
+            len += (size_t)sprintf(doc + len, "%sa%d", (seed = seed * 1103515245u + 12345u) >> 30
+                                                        ? " " : "\t", i);
+            if (i == 1000)
+                limit_column = (unsigned)(len - 6) + 1;    /* after "<log>\n" */
+            doc[len++] = '=';
+            doc[len++] = '"';
+            int vlen = (int)((seed = seed * 1103515245u + 12345u) >> 28);
+            for (int k = 0; k < vlen; k++)
+                doc[len++] = "a=> 'b"[((seed = seed * 1103515245u + 12345u) >> 29) % 6];
+            doc[len++] = '"';
+        }
+        len += (size_t)sprintf(doc + len, "/>\n</log>\n");
+        size_t chunk = round % 3 == 0 ? 4096 : 1 + ((seed = seed * 1103515245u + 12345u) >> 24);
+        unsigned starts = 0;
+        acc_xml_reader *r = NULL;
+        CU_ASSERT_EQUAL_FATAL(acc_xml_reader_new(&r, &counter, &starts), ACC_OK);
+        int rc = ACC_OK;
+        for (size_t off = 0; rc == ACC_OK && off < len; off += chunk) {
+            size_t k = len - off < chunk ? len - off : chunk;
+            rc = acc_xml_reader_feed(r, doc + off, k, off + k == len);
+        }
+        const acc_xml_error *e = acc_xml_reader_error(r);
+        if (n_attrs > 1000) {
+            CU_ASSERT_EQUAL(rc, ACC_EINPUT);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+            CU_ASSERT_STRING_EQUAL(e->message, "a start tag has more than 1000 attributes");
+            CU_ASSERT_EQUAL(e->line, 2);
+            CU_ASSERT_EQUAL(e->column, limit_column);
+            CU_ASSERT_EQUAL(starts, 1);     /* <log> only */
+        } else {
+            CU_ASSERT_EQUAL(rc, ACC_OK);
+            CU_ASSERT_PTR_NULL(e);
+            CU_ASSERT_EQUAL(starts, 2);
+        }
+        acc_xml_reader_free(r);
+        free(doc);
+    }
+}
+
 int main(void)
 {
     static const test_case tests[] = {
+        { "attribute_limit_is_exact_whatever_the_values_and_chunks",
+          test_xml_reader__attribute_limit_is_exact_whatever_the_values_and_chunks },
         { "start_tag_spanning_lines_reports_its_first_line", test_xml_reader__start_tag_spanning_lines_reports_its_first_line },
         { "locations_do_not_depend_on_chunking", test_xml_reader__locations_do_not_depend_on_chunking },
         { "columns_on_a_long_line_of_tags_are_exact", test_xml_reader__columns_on_a_long_line_of_tags_are_exact },
