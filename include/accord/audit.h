@@ -113,7 +113,8 @@ typedef struct acc_audit_options {
     void *change_payload;
     acc_progress_fn on_progress;    /* optional */
     void *progress_payload;
-    size_t chunk_size;              /* bytes per read; 0 for the default (1 MiB) */
+    size_t chunk_size;              /* bytes per read; 0 for the default (1 MiB). On
+                                       two threads up to three chunks are read ahead */
     unsigned threads;               /* 1: all on the caller's thread; 2 (or more): parse
                                        on a second thread while the caller's reads ahead
                                        and judges; 0 (default): 2 when the machine has
