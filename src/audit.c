@@ -1355,29 +1355,26 @@ static bool on_end(void *payload, unsigned depth)
     return going_on(a);
 }
 
-static bool blank(const char *s, size_t n)
+static bool blank_char(char c)
 {
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-            return false;
-    return true;
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Text in the root or in an entry (the pipe drops blank text and text deeper down). */
+/* Text in the root or in an entry: the pipe drops blank text and text deeper down
+   (text_max_depth 2, skip_blank_text in audit_source). */
 static bool on_text(void *payload, const acc_xml_text *t)
 {
     audit *a = payload;
     if (!going_on(a))
         return false;
-    if ((a->skip_depth && t->depth > a->skip_depth) || (t->depth != 1 && t->depth != 2) ||
-        blank(t->s, t->n))
+    if (a->skip_depth && t->depth > a->skip_depth)
         return true;
     /* The reader stands at the end of the text: go back to its first non-blank line. */
     const char *s = t->s;
     size_t n = t->n;
     unsigned line = t->line, column = t->column;
     size_t first = 0;
-    while (first < n && blank(s + first, 1))
+    while (first < n && blank_char(s[first]))
         first++;
     bool nl_after = false;
     for (size_t i = first; i < n && line > 1; i++)

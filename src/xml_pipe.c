@@ -287,7 +287,6 @@ typedef struct input {
 
 typedef struct pipe_state {
     const acc_xml_pipe_options *opt;
-    const acc_xml_doc *doc;
     acc_xml_reader *reader;    /* the producer's */
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -635,7 +634,6 @@ static int parse_threaded(const acc_xml_pipe_options *opt, const acc_xml_doc *do
     if (!p)
         return ACC_ENOMEM;
     p->opt = opt;
-    p->doc = doc;
     acc_xml_screen_init(&p->screen);
     int st = ACC_OK;
     bool sync = false, started = false, opened = false;

@@ -238,12 +238,6 @@ static void locate(acc_xml_reader *r, const tag_scan *t, unsigned *line, unsigne
     }
 }
 
-/* The scan of the construct being read: back from the cursor to the nearest '<'. */
-static tag_scan scan_open(const xmlParserInput *in)
-{
-    return scan_tag(in->base, in->cur);
-}
-
 static void fail(acc_xml_reader *r, unsigned line, unsigned column, bool doctype,
                  const char *msg)
 {
@@ -328,7 +322,7 @@ static void on_start(void *ud, const xmlChar *localname, const xmlChar *prefix,
                                 (*in->cur == '/' && in->cur + 1 < in->end && in->cur[1] == '>'))))
         return;
     r->saw_root = true;
-    tag_scan t = scan_open(in);
+    tag_scan t = scan_tag(in->base, in->cur);
     if (r->depth >= MAX_DEPTH) {
         unsigned line, column;
         locate(r, &t, &line, &column);
