@@ -8,10 +8,12 @@
  * other side. Chunks and batches change hands only under the mutex: the consumer posts
  * a chunk (posted++) and the producer releases it once parsed (parsed++); the producer
  * publishes a batch (produced++) and the consumer releases it once replayed
- * (consumed++); neither side runs more than INPUTS chunks or BATCHES batches ahead. A
- * record holds a whole event, with its strings copied behind it and pointers to those
- * copies (a batch never moves while it holds records), so the handler gets the same
- * structures as on one thread. When the handler stops, the consumer raises `cancel`;
+ * (consumed++) to the spares. The consumer reads at most INPUTS chunks ahead; the
+ * producer takes a spare batch, or allocates one while the ring has fewer than
+ * BATCHES_MAX, and waits only then: a judge that stalls for a while (rehashing a large
+ * table) does not stall the parse. A record holds a whole event, with its strings
+ * copied behind it and pointers to those copies (a batch never moves while it holds
+ * records), so the handler gets the same structures as on one thread. When the handler stops, the consumer raises `cancel`;
  * the producer sees it at its next event or while waiting, stops its reader and ends.
  *
  * The chunking (source_next), the screening and the text filter are shared by both
@@ -30,7 +32,9 @@
 #include <unistd.h>
 
 #define BATCH_BYTES ((size_t)256 << 10)
-#define BATCHES 4
+#define BATCHES 4                  /* batches allocated at the start */
+#define BATCHES_MAX 48             /* the most: the ring grows while the handler lags
+                                      behind (while it rehashes a table), up to 12 MiB */
 #define INPUTS 3                   /* chunks read ahead of the parse */
 #define LOOKAHEAD 24               /* records a lookahead callback sees ahead of replay */
 #define PREPARED_MAX 4096
@@ -290,7 +294,16 @@ typedef struct pipe_state {
     acc_xml_reader *reader;    /* the producer's */
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    batch ring[BATCHES];
+    /* The ring: published batches in order (ring[i % BATCHES_MAX] is batch number i),
+       the producer's current one, and the spare ones (most recently replayed on top, so
+       that the few in use stay in the cache). Batches are allocated as the ring grows. */
+    batch *ring[BATCHES_MAX];
+    batch *current;            /* the producer's */
+    batch *spare[BATCHES_MAX]; /* (under mu) */
+    unsigned n_spare;
+    batch batches[BATCHES_MAX];
+    unsigned n_batches;        /* allocated (under mu) */
+    size_t batch_cap;
     uint64_t produced, consumed;   /* batches published and released (under mu) */
     bool finished;             /* the producer is done; status is set (under mu) */
     bool cancel;               /* the handler stopped (written under mu, read atomically) */
@@ -325,18 +338,43 @@ static void note_backlog(pipe_state *p)
     __atomic_store_n(&p->backlog, (unsigned)(p->produced - p->consumed), __ATOMIC_RELAXED);
 }
 
-/* Publishes the current batch and waits for the next one; false when cancelled. */
-static bool next_batch(pipe_state *p)
+/* Under mu: publishes the producer's current batch (full, or the last one). */
+static void publish(pipe_state *p)
 {
-    pthread_mutex_lock(&p->mu);
+    p->ring[p->produced % BATCHES_MAX] = p->current;
     p->produced++;
     note_backlog(p);
     pthread_cond_broadcast(&p->cv);
-    while (p->produced - p->consumed >= BATCHES && !p->cancel)
+}
+
+/* Under mu: a spare batch, or a new one while there may be more; NULL when neither. */
+static batch *take_batch(pipe_state *p)
+{
+    if (p->n_spare > 0)
+        return p->spare[--p->n_spare];
+    if (p->n_batches == BATCHES_MAX)
+        return NULL;
+    batch *b = &p->batches[p->n_batches];
+    if (!(b->buf = acc_malloc(p->batch_cap)))
+        return NULL;           /* the ring stays as it is: wait for a spare one */
+    b->cap = p->batch_cap;
+    p->n_batches++;
+    return b;
+}
+
+/* Publishes the current batch and takes the next one; false when cancelled. */
+static bool next_batch(pipe_state *p)
+{
+    pthread_mutex_lock(&p->mu);
+    publish(p);
+    batch *b;
+    while (!(b = take_batch(p)) && !p->cancel)
         pthread_cond_wait(&p->cv, &p->mu);
     bool ok = !p->cancel;
-    if (ok)
-        p->ring[p->produced % BATCHES].used = 0;
+    if (b) {
+        b->used = 0;
+        p->current = b;
+    }
     pthread_mutex_unlock(&p->mu);
     return ok;
 }
@@ -348,11 +386,11 @@ static void *reserve(pipe_state *p, size_t size, uint32_t type)
         p->oom = true;
         return NULL;
     }
-    batch *b = &p->ring[p->produced % BATCHES];
+    batch *b = p->current;
     if (b->used + size > b->cap) {
         if (b->used > 0 && !next_batch(p))
             return NULL;
-        b = &p->ring[p->produced % BATCHES];
+        b = p->current;
         if (size > b->cap) {
             unsigned char *grown = acc_realloc(b->buf, size);
             if (!grown) {
@@ -506,8 +544,7 @@ static void *producer(void *arg)
     }
     pthread_mutex_lock(&p->mu);
     p->status = p->oom ? ACC_ENOMEM : st;
-    p->produced++;             /* the last batch, possibly empty */
-    note_backlog(p);
+    publish(p);                /* the last batch, possibly empty */
     p->finished = true;
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
@@ -607,8 +644,10 @@ static bool consume(pipe_state *p)
         }
         if (k < p->produced) {
             pthread_mutex_unlock(&p->mu);
-            go_on = replay(p->opt, &p->ring[k % BATCHES]);
+            batch *b = p->ring[k % BATCHES_MAX];
+            go_on = replay(p->opt, b);
             pthread_mutex_lock(&p->mu);
+            p->spare[p->n_spare++] = b;
             p->consumed = ++k;
             note_backlog(p);
             if (!go_on)
@@ -642,12 +681,16 @@ static int parse_threaded(const acc_xml_pipe_options *opt, const acc_xml_doc *do
         if (!(p->inputs[i].buf = acc_malloc(doc->chunk)))
             st = ACC_ENOMEM;
     /* A small document in memory needs small batches (a larger record grows one). */
-    size_t cap = doc->data && doc->len / 2 + 4096 < BATCH_BYTES ? doc->len / 2 + 4096
-                                                               : BATCH_BYTES;
+    p->batch_cap = doc->data && doc->len / 2 + 4096 < BATCH_BYTES ? doc->len / 2 + 4096
+                                                                  : BATCH_BYTES;
     for (int i = 0; i < BATCHES && st == ACC_OK; i++) {
-        if (!(p->ring[i].buf = acc_malloc(cap)))
+        batch *b = take_batch(p);
+        if (!b)
             st = ACC_ENOMEM;
-        p->ring[i].cap = cap;
+        else if (i == 0)
+            p->current = b;
+        else
+            p->spare[p->n_spare++] = b;
     }
     if (st == ACC_OK)
         st = open_reader(&p->reader, opt, &tape, p);
@@ -668,6 +711,7 @@ static int parse_threaded(const acc_xml_pipe_options *opt, const acc_xml_doc *do
     if (started) {
         bool complete = consume(p);
         pthread_join(thread, NULL);
+        out->batches = p->n_batches;
         if (!complete) {
             out->stopped = true;
             st = ACC_OK;
@@ -684,8 +728,8 @@ static int parse_threaded(const acc_xml_pipe_options *opt, const acc_xml_doc *do
         pthread_mutex_destroy(&p->mu);
     }
     acc_xml_reader_free(p->reader);
-    for (int i = 0; i < BATCHES; i++)
-        acc_free(p->ring[i].buf);
+    for (unsigned i = 0; i < p->n_batches; i++)
+        acc_free(p->batches[i].buf);
     for (int i = 0; i < INPUTS; i++)
         acc_free(p->inputs[i].buf);
     acc_free(p);

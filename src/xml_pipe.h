@@ -4,10 +4,11 @@
  *
  * Split, the caller's thread reads and screens the input a few chunks ahead and a
  * second thread runs libxml2 on it; every event (start tag, end tag, text, bytes
- * parsed) is copied into a ring of a few fixed batches (a "tape") and replayed to the
- * handler on the caller's thread in document order, with the same values, locations,
- * errors and stopping as on one thread. Memory stays bounded: the chunks read ahead and
- * the ring (more only for a single tag larger than a batch).
+ * parsed) is copied into a ring of batches (a "tape") and replayed to the handler on
+ * the caller's thread in document order, with the same values, locations, errors and
+ * stopping as on one thread. Memory stays bounded: the chunks read ahead and the ring,
+ * which grows from 1 to at most 12 MiB while the handler lags behind (more only for a
+ * single tag larger than a batch).
  *
  * A prepare function is stateless work per start tag that either thread may do: it
  * sees the tag and writes `prepared_size` bytes that the handler then finds in
@@ -69,6 +70,7 @@ typedef struct acc_xml_outcome {
     bool stopped;              /* a handler callback returned false */
     bool failed;               /* the document is malformed: see error */
     acc_xml_error error;
+    unsigned batches;          /* two threads: batches of the tape in use at the most */
 } acc_xml_outcome;
 
 /*

@@ -1,10 +1,12 @@
 /*
  * test_xml_pipe.c - a document through the reader on one thread or two (src/xml_pipe.h):
  * both report the same events, locations, values, prepared data, progress, errors and
- * stops, whatever the chunk size, also for a tag larger than a batch of the tape.
+ * stops, whatever the chunk size, also for a tag larger than a batch of the tape and
+ * while a slow handler makes the tape's ring grow.
  */
 #include "test_support.h"
 
+#include "alloc.h"
 #include "xml_pipe.h"
 
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Everything a handler saw, as text. */
 typedef struct trace {
@@ -19,6 +22,7 @@ typedef struct trace {
     size_t len, cap;
     unsigned events;           /* callbacks so far */
     unsigned stop_at;          /* return false at this callback (1-based); 0: never */
+    unsigned lag_at;           /* sleep 200 ms in this callback (1-based); 0: never */
     const char *interned[2];   /* "request", "note" */
 } trace;
 
@@ -47,7 +51,11 @@ static void add(trace *t, const char *fmt, ...)
 
 static bool go_on(trace *t)
 {
-    return ++t->events != t->stop_at;
+    if (++t->events == t->lag_at) {
+        struct timespec pause = { 0, 200 * 1000 * 1000 };
+        nanosleep(&pause, NULL);
+    }
+    return t->events != t->stop_at;
 }
 
 /* The prepare function: the attribute count and the summed value lengths. */
@@ -109,12 +117,16 @@ static void on_progress(void *payload, uint64_t bytes)
 static const acc_xml_handler handler = { on_start, on_end, on_text };
 static const char *const intern[2] = { "request", "note" };
 
+/* For the next runs: the callback where the handler lags (0: none). After a run: the
+   batches its tape used at the most. */
+static unsigned lag_at, batches_used;
+
 /* Parses `doc` (a buffer, or the file `path` when doc is NULL) and returns the trace
    with the outcome as a last line. */
 static char *run(const char *doc, const char *path, size_t chunk, bool two, unsigned stop_at,
                  int *status, int *error_number)
 {
-    trace t = { .stop_at = stop_at };
+    trace t = { .stop_at = stop_at, .lag_at = lag_at };
     acc_xml_pipe_options o = {
         .handler = &handler, .payload = &t, .prepare = prepare,
         .prepared_size = sizeof(prepared), .intern = intern, .interned = t.interned,
@@ -126,6 +138,7 @@ static char *run(const char *doc, const char *path, size_t chunk, bool two, unsi
     errno = 0;
     *status = acc_xml_pipe_parse(&o, &d, &out);
     *error_number = errno;
+    batches_used = out.batches;
     add(&t, "end status=%d stopped=%d failed=%d", *status, out.stopped, out.failed);
     if (out.failed)
         add(&t, " at %u:%u: %s", out.error.line, out.error.column, out.error.message);
@@ -323,6 +336,80 @@ static void test_xml_pipe__a_file_reads_as_its_bytes_do(void)
     free(text);
 }
 
+/* n entries of a log, with values of several lengths. */
+static char *many_entries(size_t n)
+{
+    size_t cap = n * 96 + 64, len = 0;
+    char *doc = malloc(cap);
+    if (!doc)
+        return NULL;
+    len += (size_t)snprintf(doc + len, cap - len, "<log>\n");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(doc + len, cap - len,
+                                "  <request i=\"%zu\" v=\"%.*s\"/>\n", i, (int)(i % 17),
+                                "abcdefghijklmnopq");
+    snprintf(doc + len, cap - len, "</log>\n");
+    return doc;
+}
+
+static void test_xml_pipe__a_lagging_handler_grows_the_ring_and_misses_nothing(void)
+{
+    /* The handler stops for 200 ms at its tenth event: the reader thread goes on
+       filling batches instead of waiting, and every event still arrives in order. */
+    char *doc = many_entries(60000);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    int st1, st2, e;
+    char *one = run(doc, NULL, 1 << 16, false, 0, &st1, &e);
+    lag_at = 10;
+    char *two = run(doc, NULL, 1 << 16, true, 0, &st2, &e);
+    unsigned grown = batches_used;
+    lag_at = 0;
+    CU_ASSERT_EQUAL(st1, ACC_OK);
+    CU_ASSERT_EQUAL(st2, ACC_OK);
+    CU_ASSERT_TRUE(grown > 4 && grown <= 48);
+    CU_ASSERT_PTR_NOT_NULL(strstr(two, "<request 60001:3 "));
+    CU_ASSERT_STRING_EQUAL(one, two);
+    free(one);
+    free(two);
+    free(doc);
+}
+
+static void test_xml_pipe__a_failed_allocation_while_the_ring_grows_is_clean(void)
+{
+    /* Every allocation of a lagging two-thread run fails in turn: the run ends with
+       ACC_ENOMEM, or (when a batch the ring wanted could not be had) with every event. */
+    char *doc = many_entries(20000);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    int st, e;
+    char *want = run(doc, NULL, 1 << 16, false, 0, &st, &e);
+    CU_ASSERT_EQUAL_FATAL(st, ACC_OK);
+    lag_at = 10;
+    acc_alloc_fail_at(0);
+    free(run(doc, NULL, 1 << 16, true, 0, &st, &e));
+    unsigned long allocations = acc_alloc_count();
+    CU_ASSERT_TRUE(allocations > 4);
+    unsigned complete = 0, failed = 0;
+    for (unsigned long k = 1; k <= allocations + 4; k++) {
+        acc_alloc_fail_at(k);
+        char *got = run(doc, NULL, 1 << 16, true, 0, &st, &e);
+        CU_ASSERT_TRUE(st == ACC_OK || st == ACC_ENOMEM);
+        if (st == ACC_OK) {
+            CU_ASSERT_STRING_EQUAL(got, want);
+            complete += k <= allocations;
+        } else {
+            failed++;
+        }
+        free(got);
+    }
+    acc_alloc_fail_at(0);
+    lag_at = 0;
+    /* Some of those were the ring's own batches: the run went on without them. */
+    CU_ASSERT_TRUE(failed > 0);
+    CU_ASSERT_TRUE(complete > 0);
+    free(want);
+    free(doc);
+}
+
 int main(void)
 {
     static const test_case tests[] = {
@@ -340,6 +427,10 @@ int main(void)
         { "a_missing_file_is_an_io_error_with_its_errno",
           test_xml_pipe__a_missing_file_is_an_io_error_with_its_errno },
         { "a_file_reads_as_its_bytes_do", test_xml_pipe__a_file_reads_as_its_bytes_do },
+        { "a_lagging_handler_grows_the_ring_and_misses_nothing",
+          test_xml_pipe__a_lagging_handler_grows_the_ring_and_misses_nothing },
+        { "a_failed_allocation_while_the_ring_grows_is_clean",
+          test_xml_pipe__a_failed_allocation_while_the_ring_grows_is_clean },
         { NULL, NULL },
     };
     return test_run_suite("xml_pipe", tests);
