@@ -8,16 +8,19 @@
 # Environment:
 #   RUNS=3      hyperfine runs per command (the slow ones use min(RUNS, 3), the shipped
 #               rules 4 * RUNS)
+#   AUDIT_ROUNDS=2*RUNS  interleaved rounds of the audit-speed tables (bench/interleave.py)
 #   BIG=1       the 10M-entry memory runs (two logs of ~1.6 GB, written and deleted one
 #               at a time; skipped when /work has less than 4 GB free); BIG=0 skips them
 #   KEEP=0      KEEP=1 keeps the 1M-entry logs between runs (they are regenerated only
 #               when the generator changed)
 #   PARTS="audit memory rules"   the sections to run (all three by default)
 #
-# Ratios are computed from the runs of the same hyperfine invocation, in wall time and in
-# CPU time (user + system). The audit targets are judged on wall time (the audit reads and
-# parses on a second thread, so its CPU time is spread over two cores), the check and diff
-# targets on CPU time, the steadier figure on a shared machine. Everything is written to
+# Ratios are computed from runs taken side by side, in wall time and in CPU time (user +
+# system): the audit-speed rows interleave their commands round by round (interleave.py),
+# the others come from one hyperfine invocation each. The audit targets are judged on
+# wall time (the audit reads and parses on a second thread, so its CPU time is spread over
+# two cores), the check and diff targets on CPU time, the steadier figure on a shared
+# machine. Everything is written to
 # BUILD_DIR/bench-data/results.md as well.
 set -euo pipefail
 
@@ -25,6 +28,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(mkdir -p "${1:-$ROOT/build-perf}" && cd "${1:-$ROOT/build-perf}" && pwd)
 RUNS=${RUNS:-3}
 SLOW_RUNS=$(( RUNS < 3 ? RUNS : 3 ))
+AUDIT_ROUNDS=${AUDIT_ROUNDS:-$(( 2 * RUNS ))}
 BIG=${BIG:-1}
 KEEP=${KEEP:-0}
 PARTS=${PARTS:-audit memory rules}
@@ -94,15 +98,6 @@ print("%.2f" % (cpu(res[int(sys.argv[2])]) / cpu(res[int(sys.argv[3])])))
 EOF
 }
 
-# wall_ratio JSON A B: the wall-time ratio mean(A) / mean(B).
-wall_ratio() {
-    python3 - "$@" <<'EOF'
-import json, sys
-res = json.load(open(sys.argv[1]))["results"]
-print("%.2f" % (res[int(sys.argv[2])]["mean"] / res[int(sys.argv[3])]["mean"]))
-EOF
-}
-
 # target NAME VALUE OP LIMIT: one line of the targets summary.
 TARGETS=()
 target() {
@@ -131,13 +126,29 @@ say "- hyperfine runs per command: $RUNS (slow commands: $SLOW_RUNS)"
 # ---- 1. audit against xmllint and the SAX2 limit ------------------------------------------
 # audit_rows JSON-NAME LOG TARGET-NAME GOAL: xmllint, the SAX2 baseline and the audit on
 # two threads and on one, on LOG.xml; the table and the wall-time target.
+#
+# These run interleaved (bench/interleave.py: one run of each command per round, AUDIT_ROUNDS
+# rounds, the order rotated), and a ratio is the median over the rounds of the ratio within
+# a round: this machine's speed drifts by 20% or more between runs of the same command,
+# and a ratio of times taken side by side is what drifts least.
 audit_rows() {
     local json=$DATA/$1.json log=$DATA/$2.xml
-    hf "$json" "$RUNS" "xmllint --stream --noout $log" "$SAX $log" \
-        "$ACCORD audit -q $log" "$ACCORD audit -q --threads 1 $log"
-    table "$json" 0
-    target "$3 (wall-time ratio; CPU-time ratio $(ratio "$json" 0 2))" \
-        "$(wall_ratio "$json" 0 2)" ">=" "$4"
+    python3 "$ROOT/bench/interleave.py" --runs "$AUDIT_ROUNDS" --json "$json" --markdown \
+        --strip "$BUILD/" --strip "$ROOT/" \
+        "xmllint --stream --noout $log" "$SAX $log" \
+        "$ACCORD audit -q $log" "$ACCORD audit -q --threads 1 $log" | tee -a "$OUT"
+    target "$3 (median wall-time ratio; CPU-time ratio $(iratio "$json" 2 ratio_cpu))" \
+        "$(iratio "$json" 2 ratio_wall)" ">=" "$4"
+}
+
+# imedians JSON A B FIELD: median FIELD of command A over that of command B.
+imedians() {
+    python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"]; print("%.2f" % (r[int(sys.argv[2])][sys.argv[4]] / r[int(sys.argv[3])][sys.argv[4]]))' "$@"
+}
+
+# iratio JSON K FIELD: a ratio of command K from an interleave.py JSON export.
+iratio() {
+    python3 -c 'import json, sys; print("%.2f" % json.load(open(sys.argv[1]))["results"][int(sys.argv[2])][sys.argv[3]])' "$@"
 }
 
 if part audit; then
@@ -176,10 +187,11 @@ hf "$DATA/schema.json" "$SLOW_RUNS" \
     "$ACCORD audit -q $DATA/log1m.xml"
 table "$DATA/schema.json" 0
 say ""
-say "The audit's distance to the limit: audit wall time / raw SAX2 parse wall time ="\
-    "$(wall_ratio "$DATA/audit.json" 2 1) (no chain), $(wall_ratio "$DATA/chain.json" 2 1)"\
-    "(chain); on one thread, CPU time / raw SAX2 CPU time = $(ratio "$DATA/audit.json" 3 1)"\
-    "(no chain), $(ratio "$DATA/chain.json" 3 1) (chain)."
+say "The audit's distance to the limit (medians): audit wall time / raw SAX2 parse wall"\
+    "time = $(imedians "$DATA/audit.json" 2 1 wall_median) (no chain),"\
+    "$(imedians "$DATA/chain.json" 2 1 wall_median) (chain); on one thread, CPU time / raw"\
+    "SAX2 CPU time = $(imedians "$DATA/audit.json" 3 1 cpu_median) (no chain),"\
+    "$(imedians "$DATA/chain.json" 3 1 cpu_median) (chain)."
 fi
 
 # ---- 2. memory -------------------------------------------------------------------------------

@@ -4,8 +4,8 @@
  * Two threads. The consumer (the caller's thread) reads the input and screens it
  * (acc_xml_screen: UTF-16 check, newlines, attribute guard) a few chunks ahead, and
  * replays the events to the handler; the producer (a thread of ours) owns the reader
- * and only parses: libxml2 is the larger half of the work, so the rest goes to the
- * other side. Chunks and batches change hands only under the mutex: the consumer posts
+ * and parses: libxml2 is the larger half of the work, so the rest goes to the other
+ * side, except that the producer reads the input too while the consumer lags behind. Chunks and batches change hands only under the mutex: the consumer posts
  * a chunk (posted++) and the producer releases it once parsed (parsed++); the producer
  * publishes a batch (produced++) and the consumer releases it once replayed
  * (consumed++) to the spares. The consumer reads at most INPUTS chunks ahead; the
@@ -316,6 +316,7 @@ typedef struct pipe_state {
     input inputs[INPUTS];
     uint64_t posted, parsed;   /* chunks posted by the consumer, parsed (under mu) */
     bool input_done;           /* no chunk will follow: the last one, or an error (under mu) */
+    bool reading;              /* a thread is reading and screening chunk `posted` (under mu) */
     int input_status;          /* ACC_OK, or ACC_EIO when reading failed (under mu) */
     int error_number;          /* errno of that failure */
     source src;                /* the consumer's */
@@ -513,7 +514,49 @@ static void tape_progress(void *payload, uint64_t bytes)
         r->bytes = bytes;
 }
 
-/* The producer: parses the posted chunks in order until the last, an error or a stop. */
+/* Reads and screens the next chunk into c (called without the lock). */
+static int read_input(pipe_state *p, input *c)
+{
+    int st = source_next(&p->src, c->buf, &c->data, &c->len, &c->last);
+    if (st == ACC_OK)
+        acc_xml_screen_chunk(&p->screen, c->data, c->len, &c->sc);
+    return st;
+}
+
+/*
+ * Under mu: when fewer than `ahead` chunks wait to be parsed and no thread is reading,
+ * reads and screens the next chunk (the lock is released meanwhile) and posts it; false
+ * when there was nothing to do. Either thread reads: the one with time to spare (see
+ * consume and producer). One reads at a time, so chunks are screened in order.
+ */
+static bool read_ahead(pipe_state *p, uint64_t ahead)
+{
+    if (p->input_done || p->reading || p->cancel || p->posted - p->parsed >= ahead)
+        return false;
+    input *c = &p->inputs[p->posted % INPUTS];
+    p->reading = true;
+    pthread_mutex_unlock(&p->mu);
+    int st = read_input(p, c);
+    int e = errno;
+    pthread_mutex_lock(&p->mu);
+    p->reading = false;
+    if (st != ACC_OK) {
+        p->input_done = true;
+        p->input_status = st;
+        p->error_number = e;
+    } else {
+        p->posted++;
+        p->input_done = c->last;
+    }
+    pthread_cond_broadcast(&p->cv);
+    return true;
+}
+
+/*
+ * The producer: parses the posted chunks in order until the last, an error or a stop.
+ * When the handler lags two or more batches behind, it also reads the input ahead,
+ * which the consumer otherwise does.
+ */
 static void *producer(void *arg)
 {
     pipe_state *p = arg;
@@ -521,7 +564,8 @@ static void *producer(void *arg)
     for (uint64_t k = 0;; k++) {
         pthread_mutex_lock(&p->mu);
         while (k == p->posted && !p->input_done && !p->cancel)
-            pthread_cond_wait(&p->cv, &p->mu);
+            if (!read_ahead(p, INPUTS))
+                pthread_cond_wait(&p->cv, &p->mu);
         bool have = k < p->posted && !p->cancel;
         if (!have && !p->cancel)
             st = p->input_status;      /* no more input: ACC_EIO, or nothing left */
@@ -536,6 +580,8 @@ static void *producer(void *arg)
         pthread_mutex_lock(&p->mu);
         p->parsed = k + 1;
         pthread_cond_broadcast(&p->cv);
+        if (p->produced - p->consumed >= 2)
+            read_ahead(p, INPUTS);
         pthread_mutex_unlock(&p->mu);
         if (rc != ACC_OK || last) {
             st = rc;
@@ -551,14 +597,6 @@ static void *producer(void *arg)
     return NULL;
 }
 
-/* Reads and screens the next chunk into c (called without the lock). */
-static int read_input(pipe_state *p, input *c)
-{
-    int st = source_next(&p->src, c->buf, &c->data, &c->len, &c->last);
-    if (st == ACC_OK)
-        acc_xml_screen_chunk(&p->screen, c->data, c->len, &c->sc);
-    return st;
-}
 
 /* Runs prepare on a start record that the producer left unprepared. */
 static void prepare_record(const acc_xml_pipe_options *opt, start_record *s)
@@ -625,23 +663,9 @@ static bool consume(pipe_state *p)
     bool go_on = true;
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        if (!p->input_done && p->posted - p->parsed < INPUTS) {
-            input *c = &p->inputs[p->posted % INPUTS];
-            pthread_mutex_unlock(&p->mu);
-            int st = read_input(p, c);
-            int e = errno;
-            pthread_mutex_lock(&p->mu);
-            if (st != ACC_OK) {
-                p->input_done = true;
-                p->input_status = st;
-                p->error_number = e;
-            } else {
-                p->posted++;
-                p->input_done = c->last;
-            }
-            pthread_cond_broadcast(&p->cv);
+        /* Behind the producer, read only what the parse is about to need. */
+        if (read_ahead(p, p->produced - k >= 2 ? 2 : INPUTS))
             continue;
-        }
         if (k < p->produced) {
             pthread_mutex_unlock(&p->mu);
             batch *b = p->ring[k % BATCHES_MAX];

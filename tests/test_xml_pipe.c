@@ -369,6 +369,26 @@ static void test_xml_pipe__a_lagging_handler_grows_the_ring_and_misses_nothing(v
     CU_ASSERT_TRUE(grown > 4 && grown <= 48);
     CU_ASSERT_PTR_NOT_NULL(strstr(two, "<request 60001:3 "));
     CU_ASSERT_STRING_EQUAL(one, two);
+    /* From a file, in small chunks: while the handler lags, the reader thread reads the
+       file ahead itself, and the chunks still arrive whole and in order. */
+    char path[] = "/tmp/accord-test-pipe-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_TRUE_FATAL(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL(fwrite(doc, 1, strlen(doc), f), strlen(doc));
+    CU_ASSERT_EQUAL(fclose(f), 0);
+    char *file_one = run(NULL, path, 4096, false, 0, &st1, &e);
+    lag_at = 10;
+    char *file_two = run(NULL, path, 4096, true, 0, &st2, &e);
+    lag_at = 0;
+    CU_ASSERT_EQUAL(st1, ACC_OK);
+    CU_ASSERT_EQUAL(st2, ACC_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(file_two, "<request 60001:3 "));
+    CU_ASSERT_STRING_EQUAL(file_one, file_two);
+    remove(path);
+    free(file_one);
+    free(file_two);
     free(one);
     free(two);
     free(doc);
