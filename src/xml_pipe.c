@@ -35,6 +35,7 @@
 #define BATCHES 4                  /* batches allocated at the start */
 #define BATCHES_MAX 48             /* the most: the ring grows while the handler lags
                                       behind (while it rehashes a table), up to 12 MiB */
+#define HELP_ON 16
 #define INPUTS 3                   /* chunks read ahead of the parse */
 #define LOOKAHEAD 24               /* records a lookahead callback sees ahead of replay */
 #define PREPARED_MAX 4096
@@ -307,9 +308,8 @@ typedef struct pipe_state {
     uint64_t produced, consumed;   /* batches published and released (under mu) */
     bool finished;             /* the producer is done; status is set (under mu) */
     bool cancel;               /* the handler stopped (written under mu, read atomically) */
-    unsigned backlog;          /* produced - consumed (written under mu, read atomically):
-                                  with two or more batches waiting, the producer runs
-                                  prepare; else the consumer does, as it replays */
+    bool helping;              /* the producer takes work off the consumer: it prepares and
+                                  reads the input (written under mu, read atomically) */
     int status;                /* the producer's result */
     bool oom;                  /* a record larger than a batch could not be placed */
     /* The input: the consumer reads and screens chunks ahead of the producer. */
@@ -333,10 +333,23 @@ static size_t round8(size_t n)
     return (n + 7) & ~(size_t)7;
 }
 
-/* Publishes produced - consumed for the producer's choice of who prepares (under mu). */
+/* Under mu, after produced or consumed changed: the producer starts helping once HELP_ON
+   batches (4 MiB, some 10 ms of the consumer's work) wait for the consumer, and stops once
+   at most one does. Helping as soon as two waited (as before) made the producer, which is
+   the slower side between the consumer's stalls, take work back from a consumer that was
+   catching up: interleaved, 16 was 8% faster without the chain and 3% with it than 2. */
 static void note_backlog(pipe_state *p)
 {
-    __atomic_store_n(&p->backlog, (unsigned)(p->produced - p->consumed), __ATOMIC_RELAXED);
+    uint64_t waiting = p->produced - p->consumed;
+    if (waiting >= HELP_ON)
+        __atomic_store_n(&p->helping, true, __ATOMIC_RELAXED);
+    else if (waiting <= 1)
+        __atomic_store_n(&p->helping, false, __ATOMIC_RELAXED);
+}
+
+static bool helping(pipe_state *p)
+{
+    return __atomic_load_n(&p->helping, __ATOMIC_RELAXED);
 }
 
 /* Under mu: publishes the producer's current batch (full, or the last one). */
@@ -474,7 +487,7 @@ static bool tape_start(void *payload, const acc_xml_start *el)
     s->prepared_area = rec + at_prepared;
     /* Whichever thread has time prepares: this one when the replay lags behind (it
        prepares what this one did not). */
-    if (opt->prepare && __atomic_load_n(&p->backlog, __ATOMIC_RELAXED) >= 2) {
+    if (opt->prepare && helping(p)) {
         opt->prepare(opt->prepare_ctx, &s->el, s->prepared_area);
         s->el.prepared = s->prepared_area;
     }
@@ -554,8 +567,7 @@ static bool read_ahead(pipe_state *p, uint64_t ahead)
 
 /*
  * The producer: parses the posted chunks in order until the last, an error or a stop.
- * When the handler lags two or more batches behind, it also reads the input ahead,
- * which the consumer otherwise does.
+ * While it helps the consumer (note_backlog), it also reads the input ahead.
  */
 static void *producer(void *arg)
 {
@@ -580,7 +592,7 @@ static void *producer(void *arg)
         pthread_mutex_lock(&p->mu);
         p->parsed = k + 1;
         pthread_cond_broadcast(&p->cv);
-        if (p->produced - p->consumed >= 2)
+        if (p->helping)
             read_ahead(p, INPUTS);
         pthread_mutex_unlock(&p->mu);
         if (rc != ACC_OK || last) {
@@ -664,7 +676,7 @@ static bool consume(pipe_state *p)
     pthread_mutex_lock(&p->mu);
     for (;;) {
         /* Behind the producer, read only what the parse is about to need. */
-        if (read_ahead(p, p->produced - k >= 2 ? 2 : INPUTS))
+        if (read_ahead(p, p->helping ? 2 : INPUTS))
             continue;
         if (k < p->produced) {
             pthread_mutex_unlock(&p->mu);

@@ -13,8 +13,8 @@
  * A prepare function is stateless work per start tag that either thread may do: it
  * sees the tag and writes `prepared_size` bytes that the handler then finds in
  * acc_xml_start.prepared. Split, the reader's thread runs it while the handler's thread
- * keeps up, and the handler's thread (just before the handler) when it had to wait for
- * the reader: the load balances itself. On one thread it runs just before the handler.
+ * lags behind, and the handler's thread (just before the handler) otherwise: the load
+ * balances itself. On one thread it runs just before the handler.
  * It must depend on nothing but the tag and prepare_ctx, which must not change while a
  * document is parsed, so that where it ran never shows.
  *
