@@ -65,7 +65,8 @@ def main():
     results = []
     for k, c in enumerate(a.commands):
         paired = [walls[ref][i] / walls[k][i] for i in range(a.runs)]
-        paired_cpu = [cpus[ref][i] / cpus[k][i] for i in range(a.runs)]
+        # A command can use no measurable CPU time (`true`): no CPU ratio then.
+        paired_cpu = [cpus[ref][i] / cpus[k][i] for i in range(a.runs) if cpus[k][i] > 0]
         results.append({
             "command": c,
             "wall": walls[k], "cpu": cpus[k],
@@ -73,7 +74,7 @@ def main():
             "cpu_median": statistics.median(cpus[k]),
             "ratio_wall": statistics.median(paired),
             "ratio_wall_min": min(paired), "ratio_wall_max": max(paired),
-            "ratio_cpu": statistics.median(paired_cpu),
+            "ratio_cpu": statistics.median(paired_cpu) if paired_cpu else None,
         })
     if a.json:
         with open(a.json, "w") as f:
@@ -86,15 +87,17 @@ def main():
         print("| command | wall (median) | CPU (median) | vs reference: wall (lowest..highest"
               " round) | CPU |")
         print("|---|---|---|---|---|")
+    def cpu_ratio(r):
+        return "%.2fx" % r["ratio_cpu"] if r["ratio_cpu"] is not None else "n/a"
     for r in results:
         if a.markdown:
-            print("| `%s` | %.3f s | %.3f s | %.2fx (%.2f..%.2f) | %.2fx |" % (
+            print("| `%s` | %.3f s | %.3f s | %.2fx (%.2f..%.2f) | %s |" % (
                 short(r["command"]), r["wall_median"], r["cpu_median"], r["ratio_wall"],
-                r["ratio_wall_min"], r["ratio_wall_max"], r["ratio_cpu"]))
+                r["ratio_wall_min"], r["ratio_wall_max"], cpu_ratio(r)))
         else:
-            print("%-60s wall %.3f s  cpu %.3f s  ratio %.2fx (%.2f..%.2f)  cpu ratio %.2fx" % (
+            print("%-60s wall %.3f s  cpu %.3f s  ratio %.2fx (%.2f..%.2f)  cpu ratio %s" % (
                 short(r["command"])[-60:], r["wall_median"], r["cpu_median"], r["ratio_wall"],
-                r["ratio_wall_min"], r["ratio_wall_max"], r["ratio_cpu"]))
+                r["ratio_wall_min"], r["ratio_wall_max"], cpu_ratio(r)))
     return 0
 
 
