@@ -281,7 +281,7 @@ typedef struct batch {
     size_t used, cap;
 } batch;
 
-/* A chunk of input, read and screened by the consumer, parsed by the producer. */
+/* A chunk of input, read and screened ahead (by either thread), parsed by the producer. */
 typedef struct input {
     char *buf;                 /* a file's chunk is read into this */
     const char *data;
@@ -312,15 +312,15 @@ typedef struct pipe_state {
                                   reads the input (written under mu, read atomically) */
     int status;                /* the producer's result */
     bool oom;                  /* a record larger than a batch could not be placed */
-    /* The input: the consumer reads and screens chunks ahead of the producer. */
+    /* The input, read and screened ahead of the producer by one thread at a time. */
     input inputs[INPUTS];
-    uint64_t posted, parsed;   /* chunks posted by the consumer, parsed (under mu) */
+    uint64_t posted, parsed;   /* chunks read and posted, chunks parsed (under mu) */
     bool input_done;           /* no chunk will follow: the last one, or an error (under mu) */
     bool reading;              /* a thread is reading and screening chunk `posted` (under mu) */
     int input_status;          /* ACC_OK, or ACC_EIO when reading failed (under mu) */
     int error_number;          /* errno of that failure */
-    source src;                /* the consumer's */
-    acc_xml_screen screen;     /* the consumer's */
+    source src;                /* the reading thread's (`reading`) */
+    acc_xml_screen screen;     /* likewise */
 } pipe_state;
 
 static bool cancelled(pipe_state *p)
@@ -376,7 +376,8 @@ static batch *take_batch(pipe_state *p)
     return b;
 }
 
-/* Publishes the current batch and takes the next one; false when cancelled. */
+/* Publishes the current batch and takes the next one; false when cancelled (then the
+   current batch may stay the published one: nothing is replayed after a cancel). */
 static bool next_batch(pipe_state *p)
 {
     pthread_mutex_lock(&p->mu);
