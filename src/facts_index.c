@@ -18,7 +18,7 @@
  * after about as many slots as one for a present key instead of running on to the next
  * empty slot (each slot further is likely one more cache miss). Nothing is allocated
  * per entry: the pool and the slot table grow geometrically: the table by half when 3/4 full
- * (its load stays in [1/2, 3/4]), releasing the old table page by page as the rehash
+ * (its load stays in [1/2, 3/4]), releasing the old table 2 MiB at a time as the rehash
  * reads it, so that old and new are never both resident.
  *
  * acc_facts_prefetch encodes the entry's keys and keeps them, with a copy of the fields
@@ -39,7 +39,7 @@
 
 #define FACT_HASH_SEED 0x6163636f72642d66ULL  /* "accord-f" */
 #define MIN_SLOTS 64
-#define RELEASE_SLOTS 1024         /* old slots read between two releases while growing */
+#define RELEASE_SLOTS 65536        /* old slots read between two releases (2 MiB) */
 
 /* Keys up to this long live in their slot: no second cache miss to compare them. */
 #define INLINE_KEY 18

@@ -55,17 +55,25 @@ static inline size_t acc_page_size(void)
     return page;
 }
 
+/* What acc_release_pages gives back at a time: one huge page. Each release makes the
+   kernel flush the other processor's address translations (an interrupt, and on a
+   virtual machine an exit, on both sides), and a release inside a huge page splits it:
+   releasing 2 MiB at a time keeps both rare, for at most 2 MiB more at the peak. */
+#define ACC_RELEASE_UNIT ((uintptr_t)2 << 20)
+
 /*
- * Gives back the whole pages of [from, to): their contents are no longer needed (they
- * read as zeros afterwards). Returns where the next call should start (the end of what
- * was released, or `from` when no whole page lay in the range).
+ * Gives back the whole 2 MiB units (ACC_RELEASE_UNIT, or pages when the page is larger)
+ * of [from, to): their contents are no longer needed (they read as zeros afterwards).
+ * Returns where the next call should start (the end of what was released, or `from`
+ * when no whole unit lay in the range).
  */
 static inline char *acc_release_pages(char *from, char *to)
 {
 #ifdef MADV_DONTNEED
     uintptr_t page = acc_page_size();
-    uintptr_t start = ((uintptr_t)from + page - 1) & ~(page - 1);
-    uintptr_t end = (uintptr_t)to & ~(page - 1);
+    uintptr_t unit = page > ACC_RELEASE_UNIT ? page : ACC_RELEASE_UNIT;
+    uintptr_t start = ((uintptr_t)from + unit - 1) & ~(unit - 1);
+    uintptr_t end = (uintptr_t)to & ~(unit - 1);
     if (end > start && madvise((void *)start, end - start, MADV_DONTNEED) == 0)
         return (char *)end;
 #else

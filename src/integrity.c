@@ -4,9 +4,9 @@
  * The id set is an open-addressed table of 64-bit hashes with linear probing. It grows
  * by half when 3/4 full, so its load stays in [1/2, 3/4] once it has grown (at most 16
  * bytes per id); slots are mapped with a multiply-shift, so the capacity need not be a
- * power of two. When it grows, the old table is released page by page as the rehash
- * reads it, so that the peak stays at the new table's size (16 bytes per id at most)
- * instead of old plus new (26.7).
+ * power of two. When it grows, the old table is released 2 MiB at a time as the rehash
+ * reads it, so that the peak stays at the new table's size (16 bytes per id at most, and
+ * 2 MiB) instead of old plus new (26.7).
  */
 #define _DEFAULT_SOURCE            /* madvise (grow.h) */
 #include "integrity.h"
@@ -20,7 +20,7 @@
 #include <string.h>
 
 #define ID_SET_MIN_CAP 1024
-#define RELEASE_SLOTS 8192         /* old slots read between two releases while growing */
+#define RELEASE_SLOTS 262144       /* old slots read between two releases (2 MiB) */
 #define ID_HASH_SEED 0x6163636f72642d69ULL   /* "accord-i" */
 
 void acc_id_set_init(acc_id_set *s)
