@@ -88,16 +88,6 @@ for r in res:
 EOF
 }
 
-# ratio JSON A B: the CPU-time ratio time(A) / time(B) of commands A and B (0-based).
-ratio() {
-    python3 - "$@" <<'EOF'
-import json, sys
-res = json.load(open(sys.argv[1]))["results"]
-cpu = lambda r: r["user"] + r["system"]
-print("%.2f" % (cpu(res[int(sys.argv[2])]) / cpu(res[int(sys.argv[3])])))
-EOF
-}
-
 # target NAME VALUE OP LIMIT: one line of the targets summary.
 TARGETS=()
 target() {

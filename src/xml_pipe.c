@@ -5,16 +5,18 @@
  * (acc_xml_screen: UTF-16 check, newlines, attribute guard) a few chunks ahead, and
  * replays the events to the handler; the producer (a thread of ours) owns the reader
  * and parses: libxml2 is the larger half of the work, so the rest goes to the other
- * side, except that the producer reads the input too while the consumer lags behind. Chunks and batches change hands only under the mutex: the consumer posts
- * a chunk (posted++) and the producer releases it once parsed (parsed++); the producer
- * publishes a batch (produced++) and the consumer releases it once replayed
- * (consumed++) to the spares. The consumer reads at most INPUTS chunks ahead; the
- * producer takes a spare batch, or allocates one while the ring has fewer than
- * BATCHES_MAX, and waits only then: a judge that stalls for a while (rehashing a large
- * table) does not stall the parse. A record holds a whole event, with its strings
- * copied behind it and pointers to those copies (a batch never moves while it holds
- * records), so the handler gets the same structures as on one thread. When the handler stops, the consumer raises `cancel`;
- * the producer sees it at its next event or while waiting, stops its reader and ends.
+ * side, except that the producer prepares entries and reads the input too while the
+ * consumer lags behind (note_backlog). Chunks and batches change hands only under the
+ * mutex: a chunk is posted (posted++) by whichever thread read it and released by the
+ * producer once parsed (parsed++); the producer publishes a batch (produced++) and the
+ * consumer gives it back to the spares once replayed (consumed++). At most INPUTS
+ * chunks are read ahead; the producer takes a spare batch, or allocates one while the
+ * ring has fewer than BATCHES_MAX, and waits only then: a judge that stalls for a while
+ * (rehashing a large table) does not stall the parse. A record holds a whole event,
+ * with its strings copied behind it and pointers to those copies (a batch never moves
+ * while it holds records), so the handler gets the same structures as on one thread.
+ * When the handler stops, the consumer raises `cancel`; the producer sees it at its
+ * next event or while waiting, stops its reader and ends.
  *
  * The chunking (source_next), the screening and the text filter are shared by both
  * ways, so that one thread and two report the same events, progress and errors.
@@ -35,7 +37,7 @@
 #define BATCHES 4                  /* batches allocated at the start */
 #define BATCHES_MAX 48             /* the most: the ring grows while the handler lags
                                       behind (while it rehashes a table), up to 12 MiB */
-#define HELP_ON 16
+#define HELP_ON 16                 /* batches waiting when the producer starts helping */
 #define INPUTS 3                   /* chunks read ahead of the parse */
 #define LOOKAHEAD 24               /* records a lookahead callback sees ahead of replay */
 #define PREPARED_MAX 4096
@@ -316,7 +318,7 @@ typedef struct pipe_state {
     input inputs[INPUTS];
     uint64_t posted, parsed;   /* chunks read and posted, chunks parsed (under mu) */
     bool input_done;           /* no chunk will follow: the last one, or an error (under mu) */
-    bool reading;              /* a thread is reading and screening chunk `posted` (under mu) */
+    bool reading;              /* a thread reads and screens chunk `posted` (under mu) */
     int input_status;          /* ACC_OK, or ACC_EIO when reading failed (under mu) */
     int error_number;          /* errno of that failure */
     source src;                /* the reading thread's (`reading`) */
@@ -593,7 +595,7 @@ static void *producer(void *arg)
         pthread_mutex_lock(&p->mu);
         p->parsed = k + 1;
         pthread_cond_broadcast(&p->cv);
-        if (p->helping)
+        if (helping(p))
             read_ahead(p, INPUTS);
         pthread_mutex_unlock(&p->mu);
         if (rc != ACC_OK || last) {
@@ -609,7 +611,6 @@ static void *producer(void *arg)
     pthread_mutex_unlock(&p->mu);
     return NULL;
 }
-
 
 /* Runs prepare on a start record that the producer left unprepared. */
 static void prepare_record(const acc_xml_pipe_options *opt, start_record *s)
@@ -677,7 +678,7 @@ static bool consume(pipe_state *p)
     pthread_mutex_lock(&p->mu);
     for (;;) {
         /* Behind the producer, read only what the parse is about to need. */
-        if (read_ahead(p, p->helping ? 2 : INPUTS))
+        if (read_ahead(p, helping(p) ? 2 : INPUTS))
             continue;
         if (k < p->produced) {
             pthread_mutex_unlock(&p->mu);

@@ -585,11 +585,8 @@ static void test_parser__load_rejects_files_over_16_mib(void)
 static void test_parser__load_reports_syntax_errors_with_the_given_path(void)
 {
     char path[] = "/tmp/accord-bad-XXXXXX";
-    int fd = mkstemp(path);
-    CU_ASSERT_TRUE_FATAL(fd >= 0);
     static const char text[] = HEADER ENUMS "rule r permit;\n";
-    CU_ASSERT_EQUAL(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
-    close(fd);
+    CU_ASSERT_TRUE_FATAL(test_write_temp(path, text, sizeof text - 1));
     test_diags diags = { 0 };
     acc_diag_sink sink = test_diags_sink(&diags);
     acc_file *f = NULL;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int test_run_suite(const char *suite_name, const test_case *tests)
 {
@@ -73,6 +74,21 @@ char *test_read_file(const char *path, size_t *len)
     if (len)
         *len = n;
     return buf;
+}
+
+bool test_write_temp(char *path, const char *data, size_t len)
+{
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return false;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    return close(fd) == 0 && done == len;
 }
 
 static void diags_append(test_diags *d, const char *s)

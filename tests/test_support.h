@@ -7,6 +7,7 @@
 #define ACCORD_TEST_SUPPORT_H
 
 #include <CUnit/Basic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "accord.h"
@@ -31,6 +32,10 @@ char *test_path(char *buf, size_t size, const char *rel);
 
 /* Reads a whole file into a malloc'd NUL-terminated buffer, or NULL. */
 char *test_read_file(const char *path, size_t *len);
+
+/* Creates a file from the mkstemp template `path` (rewritten in place) that holds
+   data[0..len); false when it could not be created or written. The caller removes it. */
+bool test_write_temp(char *path, const char *data, size_t len);
 
 /*
  * A sink that appends each diagnostic as "file:line:col: severity: message\n" (or

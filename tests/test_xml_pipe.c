@@ -247,22 +247,33 @@ static void test_xml_pipe__a_handler_stop_ends_both_after_the_same_event(void)
     }
 }
 
+/* n entries of a log, with values of several lengths. */
+static char *many_entries(size_t n)
+{
+    size_t cap = n * 96 + 64, len = 0;
+    char *doc = malloc(cap);
+    if (!doc)
+        return NULL;
+    len += (size_t)snprintf(doc + len, cap - len, "<log>\n");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(doc + len, cap - len,
+                                "  <request i=\"%zu\" v=\"%.*s\"/>\n", i, (int)(i % 17),
+                                "abcdefghijklmnopq");
+    snprintf(doc + len, cap - len, "</log>\n");
+    return doc;
+}
+
 static void test_xml_pipe__a_stop_far_from_the_end_of_a_large_document_ends_early(void)
 {
     /* Many batches: the reader thread must notice the stop while it waits for one. */
-    size_t n = 40000, cap = n * 64 + 64, len = 0;
-    char *doc = malloc(cap);
+    char *doc = many_entries(40000);
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
-    len += (size_t)snprintf(doc + len, cap - len, "<log>\n");
-    for (size_t i = 0; i < n; i++)
-        len += (size_t)snprintf(doc + len, cap - len, "  <e i=\"%zu\" v=\"x\"/>\n", i);
-    snprintf(doc + len, cap - len, "</log>\n");
     int st, e;
     char *t = run(doc, NULL, 1 << 16, true, 100, &st, &e);
     CU_ASSERT_EQUAL(st, ACC_OK);
     CU_ASSERT_PTR_NOT_NULL(strstr(t, "stopped=1"));
     unsigned entries = 0;                      /* nothing after the 100th event */
-    for (const char *s = t; (s = strstr(s, "<e ")) != NULL; s++)
+    for (const char *s = t; (s = strstr(s, "<request ")) != NULL; s++)
         entries++;
     CU_ASSERT_EQUAL(entries, 50);
     free(t);
@@ -336,22 +347,6 @@ static void test_xml_pipe__a_file_reads_as_its_bytes_do(void)
     free(text);
 }
 
-/* n entries of a log, with values of several lengths. */
-static char *many_entries(size_t n)
-{
-    size_t cap = n * 96 + 64, len = 0;
-    char *doc = malloc(cap);
-    if (!doc)
-        return NULL;
-    len += (size_t)snprintf(doc + len, cap - len, "<log>\n");
-    for (size_t i = 0; i < n; i++)
-        len += (size_t)snprintf(doc + len, cap - len,
-                                "  <request i=\"%zu\" v=\"%.*s\"/>\n", i, (int)(i % 17),
-                                "abcdefghijklmnopq");
-    snprintf(doc + len, cap - len, "</log>\n");
-    return doc;
-}
-
 static void test_xml_pipe__a_lagging_handler_grows_the_ring_and_misses_nothing(void)
 {
     /* The handler stops for 200 ms at its tenth event: the reader thread goes on
@@ -372,12 +367,7 @@ static void test_xml_pipe__a_lagging_handler_grows_the_ring_and_misses_nothing(v
     /* From a file, in small chunks: while the handler lags, the reader thread reads the
        file ahead itself, and the chunks still arrive whole and in order. */
     char path[] = "/tmp/accord-test-pipe-XXXXXX";
-    int fd = mkstemp(path);
-    CU_ASSERT_TRUE_FATAL(fd >= 0);
-    FILE *f = fdopen(fd, "wb");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    CU_ASSERT_EQUAL(fwrite(doc, 1, strlen(doc), f), strlen(doc));
-    CU_ASSERT_EQUAL(fclose(f), 0);
+    CU_ASSERT_TRUE_FATAL(test_write_temp(path, doc, strlen(doc)));
     char *file_one = run(NULL, path, 4096, false, 0, &st1, &e);
     lag_at = 10;
     char *file_two = run(NULL, path, 4096, true, 0, &st2, &e);
