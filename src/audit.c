@@ -940,10 +940,7 @@ static void chain_entry(audit *a, const acc_xml_start *el, const entry_prep *p,
             return;
     }
     if (!a->chain_ready) {
-        if (acc_chain_init(&a->chain) != ACC_OK) {
-            a->status = ACC_ENOMEM;
-            return;
-        }
+        acc_chain_init(&a->chain);
         a->chain_ready = true;
     }
     bool verify = true;

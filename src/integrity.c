@@ -14,8 +14,8 @@
 #include "alloc.h"
 #include "grow.h"
 #include "hash.h"
+#include "sha256.h"
 
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,31 +190,44 @@ void acc_canon_sort(acc_canon_attr *attrs, size_t n)
     }
 }
 
-int acc_chain_init(acc_chain *c)
+void acc_chain_init(acc_chain *c)
 {
     memset(c, 0, sizeof *c);
-    c->md = EVP_MD_fetch(NULL, "SHA256", NULL);
-    c->md_ctx = EVP_MD_CTX_new();
-    if (!c->md || !c->md_ctx) {
-        acc_chain_fini(c);
-        return ACC_ENOMEM;
-    }
-    return ACC_OK;
 }
 
 void acc_chain_fini(acc_chain *c)
 {
     acc_free(c->buf);
-    EVP_MD_CTX_free(c->md_ctx);
-    EVP_MD_free(c->md);
     memset(c, 0, sizeof *c);
 }
 
-/* Appends s[0..n) at *len of the chain's buffer (grown by the caller beforehand). */
-static void put(acc_chain *c, size_t *len, const char *s, size_t n)
+/*
+ * Copies s[0..n) to d and returns d + n. The pieces of a canonical form are a few bytes
+ * long: a call to memcpy for each cost more than the copying, so words are moved inline,
+ * the last one overlapping the one before (reads stay within s[0..n)).
+ */
+static inline char *put(char *d, const char *s, size_t n)
 {
-    memcpy((char *)c->buf + *len, s, n);
-    *len += n;
+    if (n >= 8) {
+        uint64_t w;
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&w, s + i, 8);
+            memcpy(d + i, &w, 8);
+        }
+        memcpy(&w, s + n - 8, 8);
+        memcpy(d + n - 8, &w, 8);
+    } else if (n >= 4) {
+        uint32_t head, tail;
+        memcpy(&head, s, 4);
+        memcpy(&tail, s + n - 4, 4);
+        memcpy(d, &head, 4);
+        memcpy(d + n - 4, &tail, 4);
+    } else if (n > 0) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
+    return d + n;
 }
 
 static size_t name_length(const acc_canon_attr *a)
@@ -222,44 +235,56 @@ static size_t name_length(const acc_canon_attr *a)
     return a->name_len ? a->name_len : strlen(a->name);
 }
 
+/* The two lowercase hex digits of each byte value, for acc_chain_digest. */
+static const char hex_pairs[] =
+    "000102030405060708090a0b0c0d0e0f"
+    "101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f"
+    "303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f"
+    "505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f"
+    "707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f"
+    "909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"
+    "b0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecf"
+    "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeef"
+    "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
 int acc_chain_digest(acc_chain *c, const char *prev, size_t prev_len, const char *element,
                      const acc_canon_attr *sorted, size_t n,
                      char out[ACC_DIGEST_HEX_LEN + 1])
 {
-    /* One buffer, one update: libcrypto's per-call overhead dwarfs the hashing of a few
-       short strings. */
-    size_t need = prev_len + strlen(element) + 1;
+    /* One buffer, one call: hashing a few short strings one by one would pad and
+       compress partial blocks for each. */
+    size_t element_len = strlen(element);
+    size_t need = prev_len + element_len + 1;
     for (size_t i = 0; i < n; i++)
         need += (sorted[i].prefix ? strlen(sorted[i].prefix) + 1 : 0) + name_length(&sorted[i]) +
                 sorted[i].value_len + 2;
     if (!acc_grow(&c->buf, &c->buf_cap, need, 1, 1024))
         return ACC_ENOMEM;
-    size_t len = 0;
-    put(c, &len, prev, prev_len);
-    put(c, &len, element, strlen(element));
-    put(c, &len, "\n", 1);
+    char *start = c->buf, *d = start;
+    d = put(d, prev, prev_len);
+    d = put(d, element, element_len);
+    *d++ = '\n';
     for (size_t i = 0; i < n; i++) {
         if (sorted[i].prefix) {
-            put(c, &len, sorted[i].prefix, strlen(sorted[i].prefix));
-            put(c, &len, ":", 1);
+            d = put(d, sorted[i].prefix, strlen(sorted[i].prefix));
+            *d++ = ':';
         }
-        put(c, &len, sorted[i].name, name_length(&sorted[i]));
-        put(c, &len, "=", 1);
-        put(c, &len, sorted[i].value, sorted[i].value_len);
-        put(c, &len, "\n", 1);
+        d = put(d, sorted[i].name, name_length(&sorted[i]));
+        *d++ = '=';
+        d = put(d, sorted[i].value, sorted[i].value_len);
+        *d++ = '\n';
     }
-    EVP_MD_CTX *ctx = c->md_ctx;
-    int ok = EVP_DigestInit_ex2(ctx, c->md, NULL) && EVP_DigestUpdate(ctx, c->buf, len);
-    unsigned char md[32];
-    unsigned md_len = 0;
-    ok = ok && EVP_DigestFinal_ex(ctx, md, &md_len);
-    if (!ok || md_len != 32)
-        return ACC_ENOMEM;
-    static const char hex[] = "0123456789abcdef";
-    for (unsigned i = 0; i < 32; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
+    unsigned char md[ACC_SHA256_LEN];
+    acc_sha256(start, (size_t)(d - start), md);
+    for (unsigned i = 0; i < ACC_SHA256_LEN; i++)
+        memcpy(out + 2 * i, hex_pairs + 2 * md[i], 2);
     out[ACC_DIGEST_HEX_LEN] = '\0';
     return ACC_OK;
 }

@@ -72,20 +72,17 @@ typedef struct acc_canon_attr {
 void acc_canon_sort(acc_canon_attr *attrs, size_t n);
 
 typedef struct acc_chain {
-    void *md_ctx;              /* EVP_MD_CTX */
-    void *md;                  /* EVP_MD (fetched SHA-256) */
     void *buf;                 /* the bytes hashed for one entry, assembled */
     size_t buf_cap;
 } acc_chain;
 
-/* Returns ACC_OK or ACC_ENOMEM (libcrypto could not provide SHA-256). */
-int acc_chain_init(acc_chain *c);
+void acc_chain_init(acc_chain *c);
 void acc_chain_fini(acc_chain *c);
 
 /*
  * out = lowercase hex SHA-256(prev[0..prev_len) + canon) where canon is
  * element "\n" + for each attribute (already sorted, digest excluded) name "=" value "\n".
- * Returns ACC_OK or ACC_ENOMEM (libcrypto failure).
+ * Returns ACC_OK or ACC_ENOMEM (the buffer could not grow).
  */
 int acc_chain_digest(acc_chain *c, const char *prev, size_t prev_len, const char *element,
                      const acc_canon_attr *sorted, size_t n,
