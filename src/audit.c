@@ -22,6 +22,7 @@
 
 #include "alloc.h"
 #include "arena.h"
+#include "bytes.h"
 #include "diag.h"
 #include "eval_compiled.h"
 #include "facts_index.h"
@@ -328,7 +329,7 @@ static int member_find(const member_table *t, const char *s, size_t n)
 {
     if (t->e->n <= MEMBER_SCAN) {
         for (uint32_t i = 0; i < t->e->n; i++)
-            if (t->lens[i] == n && memcmp(t->e->names[i], s, n) == 0)
+            if (t->lens[i] == n && acc_equal_short(t->e->names[i], s, n))
                 return (int)i;
         return -1;
     }

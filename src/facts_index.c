@@ -30,6 +30,7 @@
 #include "facts_index.h"
 
 #include "alloc.h"
+#include "bytes.h"
 #include "eval_compiled.h"
 #include "grow.h"
 #include "hash.h"
@@ -348,23 +349,6 @@ static key_status encode_key(acc_facts *f, const fact_index *ix, const acc_event
     return KEY_OK;
 }
 
-/* a[0..len) == b[0..len), word by word: keys are short and libc's memcmp is a call. */
-static bool key_equal(const unsigned char *a, const unsigned char *b, size_t len)
-{
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t x, y;
-        memcpy(&x, a + i, 8);
-        memcpy(&y, b + i, 8);
-        if (x != y)
-            return false;
-    }
-    for (; i < len; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
-}
-
 /* The bytes of a slot compared with a probe: tag, length, key; `has` is masked out. */
 typedef struct slot_words {
     uint64_t w[3];
@@ -398,7 +382,7 @@ static bool probe_equal(const acc_facts *f, const slot *s, const slot *p,
     uint64_t off;
     memcpy(&len, p->key + LONG_LEN_AT, sizeof len);
     memcpy(&off, s->key + LONG_OFF_AT, sizeof off);
-    return key_equal(f->pool + off, key, len);
+    return acc_equal_short((const char *)f->pool + off, (const char *)key, len);
 }
 
 /* How far slot i is from the home of the key it holds (tables wrap around). */
@@ -510,8 +494,7 @@ static bool cache_holds(const key_cache *c, const acc_event *ev)
            k->to == ev->to && k->topic == ev->topic && k->originator == ev->originator &&
            k->level == ev->level && k->decision == ev->decision &&
            k->item_len == ev->item_len &&
-           (!ev->item_len || key_equal((const unsigned char *)c->item,
-                                       (const unsigned char *)ev->item, ev->item_len));
+           (!ev->item_len || acc_equal_short(c->item, ev->item, ev->item_len));
 }
 
 /*
