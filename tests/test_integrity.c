@@ -140,6 +140,24 @@ static void test_integrity__digest_format_is_64_lowercase_hex(void)
     CU_ASSERT_FALSE(acc_digest_valid(d, 64));
     d[10] = 'g';
     CU_ASSERT_FALSE(acc_digest_valid(d, 64));
+    /* Each byte just outside the two ranges, and each bound inside them, at every
+       position (the check goes sixteen bytes at a time). */
+    static const unsigned char outside[] = { '/', ':', '`', 'g', 'A', 'F', ' ', 0, 0x80, 0xB0, 0xE6, 0xFF };
+    static const char inside[] = "09af";
+    int rejected = 0, accepted = 0;
+    for (int pos = 0; pos < 64; pos++) {
+        memset(d, '5', 64);
+        for (size_t k = 0; k < sizeof outside; k++) {
+            d[pos] = (char)outside[k];
+            rejected += !acc_digest_valid(d, 64);
+        }
+        for (int k = 0; k < 4; k++) {
+            d[pos] = inside[k];
+            accepted += acc_digest_valid(d, 64);
+        }
+    }
+    CU_ASSERT_EQUAL(rejected, 64 * (int)sizeof outside);
+    CU_ASSERT_EQUAL(accepted, 64 * 4);
 }
 
 int main(void)
