@@ -452,7 +452,7 @@ static int grow_index(fact_index *ix)
     void *mem = acc_calloc(cap + 1, sizeof(slot));
     if (!mem)
         return ACC_ENOMEM;
-    acc_hint_huge_pages(mem, (cap + 1) * sizeof(slot));
+    acc_prepare_table(mem, (cap + 1) * sizeof(slot));
     uintptr_t at = ((uintptr_t)mem + SLOT_ALIGN - 1) & ~(uintptr_t)(SLOT_ALIGN - 1);
     slot *slots = (slot *)at;
     char *released = (char *)ix->slots;

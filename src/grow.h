@@ -82,8 +82,15 @@ static inline char *acc_release_pages(char *from, char *to)
     return from;
 }
 
-/* Asks for huge pages for a large table that is looked up at random places. */
-static inline void acc_hint_huge_pages(void *p, size_t len)
+/*
+ * Prepares a new table that is looked up at random places: asks for huge pages when it
+ * is large, and maps its pages writable now. A fresh table is read before it is written
+ * (a lookup of an absent key): the kernel then maps the shared zero page, and the first
+ * write to it replaces the page and flushes the other processor's address translations
+ * (an interrupt, and an exit on a virtual machine). Mapping the pages writable at once
+ * does the same zeroing without those faults.
+ */
+static inline void acc_prepare_table(void *p, size_t len)
 {
 #ifdef MADV_HUGEPAGE
     if (len >= ((size_t)4 << 20)) {
@@ -93,7 +100,15 @@ static inline void acc_hint_huge_pages(void *p, size_t len)
         if (end > start)
             (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
     }
-#else
+#endif
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t page = acc_page_size();
+    uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t end = ((uintptr_t)p + len) & ~(page - 1);
+    if (end > start)
+        (void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+#endif
+#if !defined(MADV_HUGEPAGE) && !defined(MADV_POPULATE_WRITE)
     (void)p;
     (void)len;
 #endif

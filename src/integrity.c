@@ -66,7 +66,7 @@ static int grow(acc_id_set *s)
     uint64_t *slots = acc_calloc(cap, sizeof *slots);
     if (!slots)
         return ACC_ENOMEM;
-    acc_hint_huge_pages(slots, cap * sizeof *slots);
+    acc_prepare_table(slots, cap * sizeof *slots);
     char *released = (char *)s->slots;
     for (size_t i = 0; i < s->cap; i++) {
         if (s->slots[i])
