@@ -8,9 +8,10 @@
  * The two large hash tables (the id set, the facts index) are rehashed into a new table
  * when they grow, and two helpers keep that cheap in memory and in address translation:
  * the old table's pages are given back as the rehash reads past them, so that the peak
- * is the new table alone rather than old plus new; and large tables ask for huge pages,
- * since every lookup lands on a random page. Both are hints: where madvise or the advice
- * is missing (the file that uses them defines _DEFAULT_SOURCE), they do nothing.
+ * is the new table alone rather than old plus new; and a new table is mapped writable at
+ * once (with huge pages when large, since every lookup lands on a random page). All are
+ * hints: where madvise or the advice is missing (the file that uses them defines
+ * _DEFAULT_SOURCE), they do nothing.
  */
 #ifndef ACCORD_GROW_H
 #define ACCORD_GROW_H
