@@ -452,17 +452,22 @@ static int grow_index(fact_index *ix)
     void *mem = acc_calloc(cap + 1, sizeof(slot));
     if (!mem)
         return ACC_ENOMEM;
-    acc_prepare_table(mem, (cap + 1) * sizeof(slot));
+    size_t bytes = (cap + 1) * sizeof(slot);
+    acc_hint_huge_pages(mem, bytes);
     uintptr_t at = ((uintptr_t)mem + SLOT_ALIGN - 1) & ~(uintptr_t)(SLOT_ALIGN - 1);
     slot *slots = (slot *)at;
-    char *released = (char *)ix->slots;
+    char *released = (char *)ix->slots, *ready = mem;
+    acc_populate_ahead(mem, bytes, &ready, 0, ix->cap, RELEASE_SLOTS);
     for (size_t i = 0; i < ix->cap; i++) {
         const slot *s = &ix->slots[i];
         if (s->tag)
             place_slot(slots, cap, free_place(slots, cap, s->tag), s);
-        if ((i + 1) % RELEASE_SLOTS == 0)
+        if ((i + 1) % RELEASE_SLOTS == 0) {
             released = acc_release_pages(released, (char *)(ix->slots + i + 1));
+            acc_populate_ahead(mem, bytes, &ready, i + 1, ix->cap, RELEASE_SLOTS);
+        }
     }
+    acc_populate_ahead(mem, bytes, &ready, ix->cap, ix->cap, RELEASE_SLOTS);
     acc_free(ix->mem);
     ix->mem = mem;
     ix->slots = slots;

@@ -8,10 +8,10 @@
  * The two large hash tables (the id set, the facts index) are rehashed into a new table
  * when they grow, and two helpers keep that cheap in memory and in address translation:
  * the old table's pages are given back as the rehash reads past them, so that the peak
- * is the new table alone rather than old plus new; and a new table is mapped writable at
- * once (with huge pages when large, since every lookup lands on a random page). All are
- * hints: where madvise or the advice is missing (the file that uses them defines
- * _DEFAULT_SOURCE), they do nothing.
+ * is the new table alone rather than old plus new; the new table is mapped writable just
+ * ahead of the rehash; and large tables ask for huge pages, since every lookup lands on
+ * a random page. All are hints: where madvise or the advice is missing (the file that
+ * uses them defines _DEFAULT_SOURCE), they do nothing.
  */
 #ifndef ACCORD_GROW_H
 #define ACCORD_GROW_H
@@ -83,15 +83,8 @@ static inline char *acc_release_pages(char *from, char *to)
     return from;
 }
 
-/*
- * Prepares a new table that is looked up at random places: asks for huge pages when it
- * is large, and maps its pages writable now. A fresh table is read before it is written
- * (a lookup of an absent key): the kernel then maps the shared zero page, and the first
- * write to it replaces the page and flushes the other processor's address translations
- * (an interrupt, and an exit on a virtual machine). Mapping the pages writable at once
- * does the same zeroing without those faults.
- */
-static inline void acc_prepare_table(void *p, size_t len)
+/* Asks for huge pages for a large table that is looked up at random places. */
+static inline void acc_hint_huge_pages(void *p, size_t len)
 {
 #ifdef MADV_HUGEPAGE
     if (len >= ((size_t)4 << 20)) {
@@ -101,17 +94,43 @@ static inline void acc_prepare_table(void *p, size_t len)
         if (end > start)
             (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
     }
-#endif
-#ifdef MADV_POPULATE_WRITE
-    uintptr_t page = acc_page_size();
-    uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
-    uintptr_t end = ((uintptr_t)p + len) & ~(page - 1);
-    if (end > start)
-        (void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
-#endif
-#if !defined(MADV_HUGEPAGE) && !defined(MADV_POPULATE_WRITE)
+#else
     (void)p;
     (void)len;
+#endif
+}
+
+/*
+ * Maps the new table base[0..len) of a rehash writable just ahead of where the rehash
+ * writes, `read` of the old table's `old_cap` slots being read: the rehash writes the new
+ * table in the order it reads the old one (both are in the order of their hashes), so that
+ * position scales by len / old_cap; `unit` is the old slots read between two calls.
+ * *ready (base at first) is where the mapped part ends. Call it before the rehash, every
+ * `unit` slots and after (read = old_cap: the rest of the table).
+ *
+ * Why: the rehash reads each new slot before it writes it, so the kernel first maps the
+ * shared zero page, and the first write replaces it and flushes the other processor's
+ * address translations (an interrupt, and an exit on a virtual machine): 1% of the
+ * audit's samples. Mapping the whole table at once would avoid that too, but then old and
+ * new tables would be resident together, while the old one is given back as it is read.
+ */
+static inline void acc_populate_ahead(char *base, size_t len, char **ready, size_t read,
+                                      size_t old_cap, size_t unit)
+{
+    size_t upto = old_cap ? (read + unit) * (len / old_cap + 1) : len;
+    if (upto > len)
+        upto = len;
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t page = acc_page_size();
+    uintptr_t start = ((uintptr_t)*ready + page - 1) & ~(page - 1);
+    uintptr_t end = ((uintptr_t)base + upto) & ~(page - 1);
+    if (end > start) {
+        (void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+        *ready = (char *)end;
+    }
+#else
+    (void)base;
+    (void)ready;
 #endif
 }
 

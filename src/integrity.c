@@ -66,14 +66,19 @@ static int grow(acc_id_set *s)
     uint64_t *slots = acc_calloc(cap, sizeof *slots);
     if (!slots)
         return ACC_ENOMEM;
-    acc_prepare_table(slots, cap * sizeof *slots);
-    char *released = (char *)s->slots;
+    size_t bytes = cap * sizeof *slots;
+    acc_hint_huge_pages(slots, bytes);
+    char *released = (char *)s->slots, *ready = (char *)slots;
+    acc_populate_ahead((char *)slots, bytes, &ready, 0, s->cap, RELEASE_SLOTS);
     for (size_t i = 0; i < s->cap; i++) {
         if (s->slots[i])
             slots[probe(slots, cap, s->slots[i] & ~(uint64_t)3)] = s->slots[i];
-        if ((i + 1) % RELEASE_SLOTS == 0)
+        if ((i + 1) % RELEASE_SLOTS == 0) {
             released = acc_release_pages(released, (char *)(s->slots + i + 1));
+            acc_populate_ahead((char *)slots, bytes, &ready, i + 1, s->cap, RELEASE_SLOTS);
+        }
     }
+    acc_populate_ahead((char *)slots, bytes, &ready, s->cap, s->cap, RELEASE_SLOTS);
     acc_free(s->slots);
     s->slots = slots;
     s->cap = cap;
