@@ -117,10 +117,10 @@ static inline void acc_hint_huge_pages(void *p, size_t len)
 static inline void acc_populate_ahead(char *base, size_t len, char **ready, size_t read,
                                       size_t old_cap, size_t unit)
 {
+#ifdef MADV_POPULATE_WRITE
     size_t upto = old_cap ? (read + unit) * (len / old_cap + 1) : len;
     if (upto > len)
         upto = len;
-#ifdef MADV_POPULATE_WRITE
     uintptr_t page = acc_page_size();
     uintptr_t start = ((uintptr_t)*ready + page - 1) & ~(page - 1);
     uintptr_t end = ((uintptr_t)base + upto) & ~(page - 1);
@@ -130,7 +130,11 @@ static inline void acc_populate_ahead(char *base, size_t len, char **ready, size
     }
 #else
     (void)base;
+    (void)len;
     (void)ready;
+    (void)read;
+    (void)old_cap;
+    (void)unit;
 #endif
 }
 
