@@ -40,7 +40,6 @@
 
 #define FACT_HASH_SEED 0x6163636f72642d66ULL  /* "accord-f" */
 #define MIN_SLOTS 64
-#define RELEASE_SLOTS 65536        /* old slots read between two releases (2 MiB) */
 
 /* Keys up to this long live in their slot: no second cache miss to compare them. */
 #define INLINE_KEY 18
@@ -452,22 +451,18 @@ static int grow_index(fact_index *ix)
     void *mem = acc_calloc(cap + 1, sizeof(slot));
     if (!mem)
         return ACC_ENOMEM;
-    size_t bytes = (cap + 1) * sizeof(slot);
-    acc_hint_huge_pages(mem, bytes);
+    acc_hint_huge_pages(mem, (cap + 1) * sizeof(slot));
     uintptr_t at = ((uintptr_t)mem + SLOT_ALIGN - 1) & ~(uintptr_t)(SLOT_ALIGN - 1);
     slot *slots = (slot *)at;
-    char *released = (char *)ix->slots, *ready = mem;
-    acc_populate_ahead(mem, bytes, &ready, 0, ix->cap, RELEASE_SLOTS);
+    acc_rehash r;
+    acc_rehash_begin(&r, ix->slots, ix->cap, sizeof(slot), mem, (cap + 1) * sizeof(slot));
     for (size_t i = 0; i < ix->cap; i++) {
         const slot *s = &ix->slots[i];
         if (s->tag)
             place_slot(slots, cap, free_place(slots, cap, s->tag), s);
-        if ((i + 1) % RELEASE_SLOTS == 0) {
-            released = acc_release_pages(released, (char *)(ix->slots + i + 1));
-            acc_populate_ahead(mem, bytes, &ready, i + 1, ix->cap, RELEASE_SLOTS);
-        }
+        acc_rehash_read(&r, i + 1);
     }
-    acc_populate_ahead(mem, bytes, &ready, ix->cap, ix->cap, RELEASE_SLOTS);
+    acc_rehash_end(&r);
     acc_free(ix->mem);
     ix->mem = mem;
     ix->slots = slots;

@@ -6,11 +6,11 @@
  * happens per entry.
  *
  * The two large hash tables (the id set, the facts index) are rehashed into a new table
- * when they grow, and two helpers keep that cheap in memory and in address translation:
+ * when they grow, and acc_rehash keeps that cheap in memory and in address translation:
  * the old table's pages are given back as the rehash reads past them, so that the peak
- * is the new table alone rather than old plus new; the new table is mapped writable just
- * ahead of the rehash; and large tables ask for huge pages, since every lookup lands on
- * a random page. All are hints: where madvise or the advice is missing (the file that
+ * is the new table alone rather than old plus new, and the new table is mapped writable
+ * just ahead of the rehash; large tables also ask for huge pages, since every lookup
+ * lands on a random page. All are hints: where madvise or the advice is missing (the file that
  * uses them defines _DEFAULT_SOURCE), they do nothing.
  */
 #ifndef ACCORD_GROW_H
@@ -101,18 +101,9 @@ static inline void acc_hint_huge_pages(void *p, size_t len)
 }
 
 /*
- * Maps the new table base[0..len) of a rehash writable just ahead of where the rehash
- * writes, `read` of the old table's `old_cap` slots being read: the rehash writes the new
- * table in the order it reads the old one (both are in the order of their hashes), so that
- * position scales by len / old_cap; `unit` is the old slots read between two calls.
- * *ready (base at first) is where the mapped part ends. Call it before the rehash, every
- * `unit` slots and after (read = old_cap: the rest of the table).
- *
- * Why: the rehash reads each new slot before it writes it, so the kernel first maps the
- * shared zero page, and the first write replaces it and flushes the other processor's
- * address translations (an interrupt, and an exit on a virtual machine): 1% of the
- * audit's samples. Mapping the whole table at once would avoid that too, but then old and
- * new tables would be resident together, while the old one is given back as it is read.
+ * Maps new[0..len) writable up to where a rehash that has read `read` of the old
+ * table's `old_cap` slots will soon write (see acc_rehash), from *ready on; *ready is
+ * where the mapped part ends.
  */
 static inline void acc_populate_ahead(char *base, size_t len, char **ready, size_t read,
                                       size_t old_cap, size_t unit)
@@ -136,6 +127,54 @@ static inline void acc_populate_ahead(char *base, size_t len, char **ready, size
     (void)old_cap;
     (void)unit;
 #endif
+}
+
+/*
+ * A rehash in progress: an old table of old_cap slots of slot_size bytes, read in order,
+ * into a new table of new_len bytes that the rehash writes in the same order (both are
+ * in the order of their hashes, so positions scale by new_len / old_cap). Every 2 MiB of
+ * the old table read, acc_rehash_read gives that part back (acc_release_pages) and maps
+ * the new table writable one such step ahead of where the rehash writes.
+ *
+ * Why map ahead: the rehash reads each new slot before it writes it, so the kernel would
+ * map the shared zero page first, and the first write would replace it and flush the
+ * other processor's address translations (an interrupt, and an exit on a virtual
+ * machine): 1% of the audit's samples. Mapping the whole new table at once avoids that
+ * too, but keeps old and new tables resident together.
+ */
+typedef struct acc_rehash {
+    char *old, *released;      /* the old table; where its release goes on */
+    size_t old_cap, slot_size;
+    size_t unit, next;         /* old slots per step; the count read at the next step */
+    char *new_base, *ready;    /* the new table; where its mapped part ends */
+    size_t new_len;
+} acc_rehash;
+
+/* Starts a rehash (and maps the first step of the new table). */
+static inline void acc_rehash_begin(acc_rehash *r, void *old, size_t old_cap,
+                                    size_t slot_size, void *new_base, size_t new_len)
+{
+    size_t unit = ACC_RELEASE_UNIT / slot_size;
+    *r = (acc_rehash){ old, old, old_cap, slot_size, unit, unit, new_base, new_base,
+                       new_len };
+    acc_populate_ahead(r->new_base, new_len, &r->ready, 0, old_cap, unit);
+}
+
+/* Notes that `read` old slots have been read (called after each). */
+static inline void acc_rehash_read(acc_rehash *r, size_t read)
+{
+    if (read != r->next)
+        return;
+    r->next += r->unit;
+    r->released = acc_release_pages(r->released, r->old + read * r->slot_size);
+    acc_populate_ahead(r->new_base, r->new_len, &r->ready, read, r->old_cap, r->unit);
+}
+
+/* Ends the rehash: the rest of the new table is mapped (the old one is the caller's to
+   free). */
+static inline void acc_rehash_end(acc_rehash *r)
+{
+    acc_populate_ahead(r->new_base, r->new_len, &r->ready, r->old_cap, r->old_cap, r->unit);
 }
 
 #endif

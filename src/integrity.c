@@ -24,7 +24,6 @@
 #endif
 
 #define ID_SET_MIN_CAP 1024
-#define RELEASE_SLOTS 262144       /* old slots read between two releases (2 MiB) */
 #define ID_HASH_SEED 0x6163636f72642d69ULL   /* "accord-i" */
 
 void acc_id_set_init(acc_id_set *s)
@@ -66,19 +65,15 @@ static int grow(acc_id_set *s)
     uint64_t *slots = acc_calloc(cap, sizeof *slots);
     if (!slots)
         return ACC_ENOMEM;
-    size_t bytes = cap * sizeof *slots;
-    acc_hint_huge_pages(slots, bytes);
-    char *released = (char *)s->slots, *ready = (char *)slots;
-    acc_populate_ahead((char *)slots, bytes, &ready, 0, s->cap, RELEASE_SLOTS);
+    acc_hint_huge_pages(slots, cap * sizeof *slots);
+    acc_rehash r;
+    acc_rehash_begin(&r, s->slots, s->cap, sizeof *slots, slots, cap * sizeof *slots);
     for (size_t i = 0; i < s->cap; i++) {
         if (s->slots[i])
             slots[probe(slots, cap, s->slots[i] & ~(uint64_t)3)] = s->slots[i];
-        if ((i + 1) % RELEASE_SLOTS == 0) {
-            released = acc_release_pages(released, (char *)(s->slots + i + 1));
-            acc_populate_ahead((char *)slots, bytes, &ready, i + 1, s->cap, RELEASE_SLOTS);
-        }
+        acc_rehash_read(&r, i + 1);
     }
-    acc_populate_ahead((char *)slots, bytes, &ready, s->cap, s->cap, RELEASE_SLOTS);
+    acc_rehash_end(&r);
     acc_free(s->slots);
     s->slots = slots;
     s->cap = cap;
