@@ -24,7 +24,8 @@ bool cli_output_open(cli_output *out, const cli_options *opts)
         fprintf(stderr, "accord: out of memory\n");
         goto fail;
     }
-    /* The temporary file sits beside the target so that rename() is atomic. */
+    /* The temporary file sits beside the target so that rename() is atomic; the six X's
+       are mkstemp's template (it replaces them with a unique name), not a placeholder. */
     snprintf(out->temp_path, len + 16, "%s.tmpXXXXXX", opts->output);
     int fd = mkstemp(out->temp_path);
     if (fd < 0) {
