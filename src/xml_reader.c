@@ -157,6 +157,7 @@ static uint64_t count_newlines(const char *s, size_t n)
 typedef struct tag_scan {
     const xmlChar *lt;         /* the '<' (the buffer's start when there is none) */
     unsigned newlines;         /* '\n' between lt and the end */
+    const xmlChar *last_nl;    /* the last of them, or NULL */
     bool amp;                  /* a '&' between lt and the end */
 } tag_scan;
 
@@ -167,7 +168,7 @@ typedef struct tag_scan {
  */
 static tag_scan scan_tag(const xmlChar *base, const xmlChar *last)
 {
-    tag_scan t = { base, 0, false };
+    tag_scan t = { base, 0, NULL, false };
     const xmlChar *p = last + 1;
 #ifdef __SSE2__
     const __m128i lt = _mm_set1_epi8('<'), nl = _mm_set1_epi8('\n'), amp = _mm_set1_epi8('&');
@@ -177,16 +178,18 @@ static tag_scan scan_tag(const xmlChar *base, const xmlChar *last)
         unsigned m_lt = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, lt));
         unsigned m_nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl));
         unsigned m_amp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, amp));
+        unsigned after = 0xffffu;
+        if (m_lt)
+            after = ~0u << (31 - __builtin_clz(m_lt));  /* from the block's last '<' */
+        m_nl &= after;
+        if (m_nl && !t.last_nl)
+            t.last_nl = p + (31 - __builtin_clz(m_nl));
+        t.newlines += bits16(m_nl);
+        t.amp |= (m_amp & after) != 0;
         if (m_lt) {
-            int at = 31 - __builtin_clz(m_lt);          /* the last '<' of the block */
-            unsigned after = ~0u << at;
-            t.newlines += bits16(m_nl & after);
-            t.amp |= (m_amp & after) != 0;
-            t.lt = p + at;
+            t.lt = p + (31 - __builtin_clz(m_lt));
             return t;
         }
-        t.newlines += bits16(m_nl);
-        t.amp |= m_amp != 0;
     }
 #endif
     while (p > base) {
@@ -195,7 +198,11 @@ static tag_scan scan_tag(const xmlChar *base, const xmlChar *last)
             t.lt = p;
             return t;
         }
-        t.newlines += *p == '\n';
+        if (*p == '\n') {
+            t.newlines++;
+            if (!t.last_nl)
+                t.last_nl = p;
+        }
         t.amp |= *p == '&';
     }
     return t;
@@ -236,6 +243,43 @@ static void locate(acc_xml_reader *r, const tag_scan *t, unsigned *line, unsigne
     } else {
         *column = 1;
     }
+}
+
+/* The last '\n' in [from, to), or NULL: the gap before a tag is usually a line end and
+   an indent, too short to be worth a call. */
+static const xmlChar *last_newline(const xmlChar *from, const xmlChar *to)
+{
+    if (to - from > 16)
+        return memrchr(from, '\n', (size_t)(to - from));
+    while (to > from)
+        if (*--to == '\n')
+            return to;
+    return NULL;
+}
+
+/*
+ * locate, then scan_to_cursor, for the start tag that scan_tag saw: on the usual path
+ * (the forward scan is at or before the '<' in the buffer) only the gap before the '<'
+ * is looked at, since the scan of the tag found its newlines already.
+ */
+static void locate_tag(acc_xml_reader *r, const tag_scan *t, unsigned *line, unsigned *column)
+{
+    const xmlParserInput *in = r->ctxt->input;
+    uint64_t off = offset_of(r->ctxt, t->lt);
+    if (!(r->nl_known && r->scan_pos >= (uint64_t)in->consumed && r->scan_pos <= off)) {
+        locate(r, t, line, column);
+        scan_to_cursor(r);
+        return;
+    }
+    int cur_line = in->line > 0 ? in->line : 1;
+    *line = (unsigned)cur_line > t->newlines ? (unsigned)cur_line - t->newlines : 1;
+    const xmlChar *nl = last_newline(in->base + (r->scan_pos - (uint64_t)in->consumed), t->lt);
+    if (nl)
+        r->last_nl = (int64_t)offset_of(r->ctxt, nl);
+    *column = (unsigned)((int64_t)off - r->last_nl);
+    if (t->last_nl)
+        r->last_nl = (int64_t)offset_of(r->ctxt, t->last_nl);
+    r->scan_pos = offset_of(r->ctxt, in->cur);
 }
 
 static void fail(acc_xml_reader *r, unsigned line, unsigned column, bool doctype,
@@ -342,8 +386,7 @@ static void on_start(void *ud, const xmlChar *localname, const xmlChar *prefix,
     /* A '&' in an attribute value was written '&' in the tag: the scan tells. */
     if (el.n_attrs && t.amp)
         el.raw_attrs = decode_amp(r, attributes, el.n_attrs);
-    locate(r, &t, &el.line, &el.column);
-    scan_to_cursor(r);
+    locate_tag(r, &t, &el.line, &el.column);
     if (r->oom) {
         acc_xml_reader_stop(r);
         return;
@@ -404,7 +447,8 @@ static void on_doctype(void *ud, const xmlChar *name, const xmlChar *external_id
     while (p > in->base && !(*p == '<' && in->cur - p >= 9 &&
                              memcmp(p, "<!DOCTYPE", 9) == 0))
         p--;
-    tag_scan t = { p, (unsigned)count_newlines((const char *)p, (size_t)(in->cur - p)), false };
+    tag_scan t = { .lt = p,
+                   .newlines = (unsigned)count_newlines((const char *)p, (size_t)(in->cur - p)) };
     unsigned line, column;
     locate(r, &t, &line, &column);
     fail(r, line, column, true,

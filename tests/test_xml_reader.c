@@ -1,6 +1,7 @@
 /*
  * test_xml_reader.c - the streaming XML reader (src/xml_reader.h): where start tags begin
- * (also when they span lines, when a line holds many tags, and whatever the chunking),
+ * (also when they span lines, when a line holds many tags, and whatever the chunking;
+ * against a count of the bytes on random documents),
  * errors with their locations, DOCTYPE refusal, UTF-8 only, interned names.
  */
 #include "test_support.h"
@@ -141,6 +142,83 @@ static void test_xml_reader__columns_on_a_long_line_of_tags_are_exact(void)
         snprintf(want, sizeof want, "<e 1:%d d2 n=299\n", 6 + 299 * 20);
         CU_ASSERT_PTR_NOT_NULL(strstr(t.text, want));
         CU_ASSERT_PTR_NOT_NULL(strstr(t.text, "<e 1:26 d2 n=001\n"));
+    }
+}
+
+/* Where each start tag of a random document begins, by the reader. */
+typedef struct located {
+    unsigned line[400], column[400];
+    size_t n;
+} located;
+
+static bool locate_start(void *payload, const acc_xml_start *el)
+{
+    located *l = payload;
+    if (el->depth == 2 && l->n < 400) {
+        l->line[l->n] = el->line;
+        l->column[l->n] = el->column;
+        l->n++;
+    }
+    return true;
+}
+
+static void random_blank(char *doc, size_t *len, unsigned *seed, unsigned most)
+{
+    unsigned n = (*seed = *seed * 1103515245u + 12345u) >> 16;
+    for (unsigned i = 0; i < n % (most + 1); i++) {
+        *seed = *seed * 1103515245u + 12345u;
+        doc[(*len)++] = (*seed >> 16) % 4 == 0 ? '\n' : ' ';
+    }
+}
+
+static void test_xml_reader__locations_match_a_count_of_the_bytes_on_random_documents(void)
+{
+    /* Tags with attributes split over lines, values holding line ends, gaps of any length:
+       every start tag's line and column must be those of its '<', counted here byte by
+       byte, whatever the chunking. */
+    static const acc_xml_handler locating = { locate_start, NULL, NULL };
+    unsigned seed = 2026;
+    for (int round = 0; round < 40; round++) {
+        static char doc[64000];
+        unsigned want_line[400], want_column[400];
+        size_t len = (size_t)snprintf(doc, sizeof doc, "<log>");
+        size_t tags = 0;
+        for (; tags < 300; tags++) {
+            random_blank(doc, &len, &seed, round % 2 ? 40 : 3);
+            unsigned line = 1, column = 1;
+            for (size_t i = 0; i < len; i++) {
+                column = doc[i] == '\n' ? 1 : column + 1;
+                line += doc[i] == '\n';
+            }
+            want_line[tags] = line;
+            want_column[tags] = column;
+            len += (size_t)snprintf(doc + len, sizeof doc - len, "<e");
+            for (int a = 0; a < 3; a++) {
+                doc[len++] = ' ';
+                random_blank(doc, &len, &seed, 30);
+                len += (size_t)snprintf(doc + len, sizeof doc - len, "a%d=\"", a);
+                random_blank(doc, &len, &seed, 25);
+                doc[len++] = '"';
+            }
+            len += (size_t)snprintf(doc + len, sizeof doc - len, "/>");
+        }
+        len += (size_t)snprintf(doc + len, sizeof doc - len, "</log>");
+        located got = { .n = 0 };
+        acc_xml_reader *r = NULL;
+        CU_ASSERT_EQUAL_FATAL(acc_xml_reader_new(&r, &locating, &got), ACC_OK);
+        size_t chunk = round % 4 == 0 ? len : 1 + ((seed = seed * 1103515245u + 12345u) >> 20);
+        int rc = ACC_OK;
+        for (size_t off = 0; rc == ACC_OK && off < len; off += chunk) {
+            size_t k = len - off < chunk ? len - off : chunk;
+            rc = acc_xml_reader_feed(r, doc + off, k, off + k == len);
+        }
+        CU_ASSERT_EQUAL(rc, ACC_OK);
+        CU_ASSERT_EQUAL(got.n, tags);
+        size_t wrong = 0;
+        for (size_t i = 0; i < got.n && i < tags; i++)
+            wrong += got.line[i] != want_line[i] || got.column[i] != want_column[i];
+        CU_ASSERT_EQUAL(wrong, 0);
+        acc_xml_reader_free(r);
     }
 }
 
@@ -313,6 +391,8 @@ int main(void)
         { "start_tag_spanning_lines_reports_its_first_line", test_xml_reader__start_tag_spanning_lines_reports_its_first_line },
         { "locations_do_not_depend_on_chunking", test_xml_reader__locations_do_not_depend_on_chunking },
         { "columns_on_a_long_line_of_tags_are_exact", test_xml_reader__columns_on_a_long_line_of_tags_are_exact },
+        { "locations_match_a_count_of_the_bytes_on_random_documents",
+          test_xml_reader__locations_match_a_count_of_the_bytes_on_random_documents },
         { "doctype_stops_before_its_declarations", test_xml_reader__doctype_stops_before_its_declarations },
         { "invalid_utf8_is_located", test_xml_reader__invalid_utf8_is_located },
         { "nul_byte_is_an_error", test_xml_reader__nul_byte_is_an_error },
