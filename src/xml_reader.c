@@ -611,6 +611,47 @@ static size_t guard_tag(acc_xml_screen *r, const char *s, size_t i, size_t n)
     return n;
 }
 
+/*
+ * The shortcut of guard_scan inside a tag, at s[i] in state GUARD_TAG or GUARD_QUOTE: a
+ * raw '<' cannot occur in a value, so the tag ends before the next '<', and its
+ * attributes still to come are at most the '=' bytes before that '<'. When the next '<'
+ * is in s[i..n) and those '=' cannot take the tag past MAX_ATTRIBUTES, returns its offset
+ * (guard_scan goes on from there, as after the tag and the text that follows it);
+ * otherwise n, and guard_tag follows the tag byte by byte. Sixteen bytes a step where
+ * SSE2 is there, with a byte counter per lane for the '=' (emptied before it can wrap).
+ */
+static size_t tag_bounded_end(const acc_xml_screen *r, const char *s, size_t i, size_t n)
+{
+    size_t eq = 0;
+#ifdef __SSE2__
+    const __m128i lt = _mm_set1_epi8('<'), is = _mm_set1_epi8('='), zero = _mm_setzero_si128();
+    while (i + 16 <= n) {
+        __m128i counts = zero;
+        unsigned m_lt = 0;
+        for (unsigned k = 0; k < 255 && i + 16 <= n; k++, i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            m_lt = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, lt));
+            if (m_lt) {
+                unsigned before = (1u << __builtin_ctz(m_lt)) - 1;
+                eq += bits16((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, is)) & before);
+                break;
+            }
+            counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(x, is));
+        }
+        __m128i sums = _mm_sad_epu8(counts, zero);
+        eq += (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_extract_epi16(sums, 4);
+        if (m_lt)
+            return r->tag_attrs + eq <= MAX_ATTRIBUTES ? i + (size_t)__builtin_ctz(m_lt) : n;
+    }
+#endif
+    for (; i < n; i++) {
+        if (s[i] == '<')
+            return r->tag_attrs + eq <= MAX_ATTRIBUTES ? i : n;
+        eq += s[i] == '=';
+    }
+    return n;
+}
+
 /* Enters GUARD_SKIP until `end` has been seen. */
 static void guard_skip(acc_xml_screen *r, const char *end)
 {
@@ -624,8 +665,11 @@ static void guard_skip(acc_xml_screen *r, const char *end)
  * bytes before them) and returns the offset of the first '=' that makes a tag's
  * MAX_ATTRIBUTES + 1st attribute, or n. Outside quotes a start tag holds one '=' per
  * attribute; a raw '<' cannot occur in a value, so every '<' outside comments, CDATA
- * sections and processing instructions begins markup. Character data, values and
- * comments are crossed with memchr; only names and spaces inside tags go byte by byte.
+ * sections and processing instructions begins markup. Character data and comments are
+ * crossed with memchr. A tag is crossed at once when the '=' bytes up to the next '<'
+ * cannot take it past the limit (tag_bounded_end: every tag of a usual log); otherwise
+ * guard_tag follows its quotes. (A raw '<' in a value, which the shortcut takes for the
+ * end of the tag, is malformed: libxml2 stops at it, before any cut after it matters.)
  */
 static size_t guard_scan(acc_xml_screen *r, const char *s, size_t n)
 {
@@ -664,6 +708,12 @@ static size_t guard_scan(acc_xml_screen *r, const char *s, size_t n)
             break;
         case GUARD_TAG:
         case GUARD_QUOTE: {
+            size_t lt = tag_bounded_end(r, s, i, n);
+            if (lt < n) {
+                r->guard = GUARD_LT;
+                i = lt + 1;
+                break;
+            }
             size_t end = guard_tag(r, s, i, n);
             if (r->tag_attrs > MAX_ATTRIBUTES)
                 return end;

@@ -329,6 +329,117 @@ static bool count_start(void *payload, const acc_xml_start *el)
     return true;
 }
 
+/* The attribute guard, byte by byte: the offset of the '=' that gives a tag its 1,001st
+   attribute (outside quotes), or len. Comments, CDATA sections and processing
+   instructions are crossed to their ends; a '<' or '>' outside quotes ends a tag. */
+static size_t guard_reference(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (s[i++] != '<')
+            continue;
+        const char *end = NULL;
+        if (i < len && s[i] == '?')
+            end = "?>";
+        else if (len - i >= 3 && memcmp(s + i, "!--", 3) == 0)
+            end = "-->";
+        else if (len - i >= 2 && memcmp(s + i, "![", 2) == 0)
+            end = "]]>";
+        if (end) {
+            const char *e = strstr(s + i, end);
+            i = e ? (size_t)(e - s) + strlen(end) : len;
+            continue;
+        }
+        unsigned attrs = 0;
+        char quote = 0;
+        for (; i < len; i++) {
+            char c = s[i];
+            if (quote) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '=' && ++attrs > 1000) {
+                return i;
+            } else if (c == '>' || c == '<') {
+                break;
+            }
+        }
+    }
+    return len;
+}
+
+/* Appends n bytes drawn from `from` to doc. */
+static void random_bytes(char *doc, size_t *len, unsigned *seed, const char *from, unsigned n)
+{
+    size_t k = strlen(from);
+    for (unsigned i = 0; i < n; i++) {
+        *seed = *seed * 1103515245u + 12345u;
+        doc[(*len)++] = from[(*seed >> 16) % k];
+    }
+}
+
+static void test_xml_reader__attribute_guard_agrees_with_a_byte_by_byte_scan(void)
+{
+    /* Documents of tags with 1 to 5 or 998 to 1,002 attributes, whose values hold '=',
+       '>' and the other quote, between text, comments, CDATA sections and processing
+       instructions full of '=' and '<': screened in random chunks, the cut must be where
+       a scan that follows every byte puts it. */
+    unsigned seed = 99;
+    for (int round = 0; round < 60; round++) {
+        size_t cap = 200000, len = 0;
+        char *doc = malloc(cap + 1);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+        len += (size_t)sprintf(doc, "<log>");
+        while (len < cap - 60000) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned what = (seed >> 16) % 6, n = 1 + (seed >> 8) % 40;
+            if (what == 0) {
+                random_bytes(doc, &len, &seed, "ab= >\n", n);
+            } else if (what == 1) {
+                len += (size_t)sprintf(doc + len, "<!--");
+                random_bytes(doc, &len, &seed, "a=<>'\" ", n);
+                len += (size_t)sprintf(doc + len, "-->");
+            } else if (what == 2) {
+                len += (size_t)sprintf(doc + len, "<![CDATA[");
+                random_bytes(doc, &len, &seed, "a=<>'\" ", n);
+                len += (size_t)sprintf(doc + len, "]]>");
+            } else if (what == 3) {
+                len += (size_t)sprintf(doc + len, "<?p ");
+                random_bytes(doc, &len, &seed, "a=<>'\" ", n);
+                len += (size_t)sprintf(doc + len, "?>");
+            } else {
+                unsigned attrs = what == 4 ? 1 + n % 5 : 998 + n % 5;
+                len += (size_t)sprintf(doc + len, "<t");
+                for (unsigned a = 0; a < attrs; a++) {
+                    seed = seed * 1103515245u + 12345u;
+                    char quote = (seed >> 20) & 1 ? '"' : '\'';
+                    len += (size_t)sprintf(doc + len, "%sa%u=%c", (seed >> 21) & 1 ? " " : "\n",
+                                           a, quote);
+                    random_bytes(doc, &len, &seed, quote == '"' ? "b='>" : "b=\">",
+                                 (seed >> 24) % 4);
+                    doc[len++] = quote;
+                }
+                len += (size_t)sprintf(doc + len, "/>");
+            }
+        }
+        len += (size_t)sprintf(doc + len, "</log>");
+        doc[len] = '\0';
+        size_t want = guard_reference(doc, len), got = len;
+        acc_xml_screen sc;
+        acc_xml_screen_init(&sc);
+        size_t chunk = round % 3 == 0 ? len : 1 + ((seed = seed * 1103515245u + 12345u) >> 22);
+        for (size_t off = 0; off < len && got == len; off += chunk) {
+            size_t k = len - off < chunk ? len - off : chunk;
+            acc_xml_screened out;
+            acc_xml_screen_chunk(&sc, doc + off, k, &out);
+            if (out.cut < k)
+                got = off + out.cut;
+        }
+        CU_ASSERT_EQUAL(got, want);
+        free(doc);
+    }
+}
+
 static void test_xml_reader__attribute_limit_is_exact_whatever_the_values_and_chunks(void)
 {
     /* Tags of 999 to 1,002 attributes whose double-quoted values hold '=', '>', single
@@ -388,6 +499,8 @@ int main(void)
     static const test_case tests[] = {
         { "attribute_limit_is_exact_whatever_the_values_and_chunks",
           test_xml_reader__attribute_limit_is_exact_whatever_the_values_and_chunks },
+        { "attribute_guard_agrees_with_a_byte_by_byte_scan",
+          test_xml_reader__attribute_guard_agrees_with_a_byte_by_byte_scan },
         { "start_tag_spanning_lines_reports_its_first_line", test_xml_reader__start_tag_spanning_lines_reports_its_first_line },
         { "locations_do_not_depend_on_chunking", test_xml_reader__locations_do_not_depend_on_chunking },
         { "columns_on_a_long_line_of_tags_are_exact", test_xml_reader__columns_on_a_long_line_of_tags_are_exact },
