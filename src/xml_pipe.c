@@ -44,20 +44,10 @@
 
 /* ---- Shared by both ways -------------------------------------------------------- */
 
-static bool blank(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-            return false;
-    return true;
-}
-
-/* False for text the options drop. */
+/* False for text the options drop (the reader drops blank text itself: open_reader). */
 static bool text_wanted(const acc_xml_pipe_options *opt, const acc_xml_text *t)
 {
-    if (opt->text_max_depth && t->depth > opt->text_max_depth)
-        return false;
-    return !(opt->skip_blank_text && blank(t->s, t->n));
+    return !(opt->text_max_depth && t->depth > opt->text_max_depth);
 }
 
 typedef void (*progress_fn)(void *payload, uint64_t bytes);
@@ -158,6 +148,8 @@ static int open_reader(acc_xml_reader **r, const acc_xml_pipe_options *opt,
     int st = acc_xml_reader_new(r, handler, payload);
     if (st != ACC_OK)
         return st;
+    if (opt->skip_blank_text)
+        acc_xml_reader_skip_blank_text(*r);
     for (size_t i = 0; i < opt->n_intern; i++)
         if (!(opt->interned[i] = acc_xml_reader_intern(*r, opt->intern[i]))) {
             acc_xml_reader_free(*r);

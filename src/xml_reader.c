@@ -71,6 +71,7 @@ struct acc_xml_reader {
     int64_t last_nl;           /* offset of the last '\n' before scan_pos, -1 if none */
     bool nl_known;             /* false after bytes were lost before being scanned */
     bool oom;
+    bool skip_blank;           /* blank text is not reported */
     const xmlChar **attrs;     /* attribute array with decoded values (decode_amp) */
     size_t attrs_cap;
     xmlChar *decoded;
@@ -410,10 +411,23 @@ static void on_end(void *ud, const xmlChar *localname, const xmlChar *prefix,
         acc_xml_reader_stop(r);
 }
 
+/* Whether s[0..n) holds only spaces, tabs and line ends. */
+static bool blank_text(const xmlChar *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\n' && s[i] != '\t' && s[i] != '\r')
+            return false;
+    return true;
+}
+
 static void on_text(void *ud, const xmlChar *s, int len)
 {
     acc_xml_reader *r = ud;
+    /* The forward scan advances even over text that is dropped: libxml2 may discard the
+       bytes of a long gap before the next tag is located. */
     scan_to_cursor(r);
+    if (r->skip_blank && blank_text(s, len))
+        return;
     if (r->stopped || !r->handler->text || len <= 0)
         return;
     acc_xml_text t = { .depth = r->depth, .s = (const char *)s, .n = (size_t)len };
@@ -848,6 +862,11 @@ void acc_xml_reader_stop(acc_xml_reader *r)
 {
     r->stopped = true;
     xmlStopParser(r->ctxt);
+}
+
+void acc_xml_reader_skip_blank_text(acc_xml_reader *r)
+{
+    r->skip_blank = true;
 }
 
 const char *acc_xml_reader_intern(acc_xml_reader *r, const char *name)

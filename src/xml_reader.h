@@ -151,6 +151,10 @@ const acc_xml_error *acc_xml_reader_error(const acc_xml_reader *r);
 /* Stops the reader (before or between feeds): nothing more is reported. */
 void acc_xml_reader_stop(acc_xml_reader *r);
 
+/* From now on, text of only spaces, tabs and line ends is not reported (it is dropped
+   before anything is worked out for it). */
+void acc_xml_reader_skip_blank_text(acc_xml_reader *r);
+
 /* The interned pointer for `name` in this reader's dictionary (NULL when out of memory). */
 const char *acc_xml_reader_intern(acc_xml_reader *r, const char *name);
 
