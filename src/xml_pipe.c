@@ -253,6 +253,7 @@ typedef struct start_record {
     record head;
     acc_xml_start el;          /* el.prepared is NULL until prepare has run */
     void *prepared_area;       /* where prepare writes, in the record */
+    bool ends;                 /* the element ends here too (no record came between) */
 } start_record;
 
 typedef struct end_record {
@@ -294,6 +295,7 @@ typedef struct pipe_state {
        that the few in use stay in the cache). Batches are allocated as the ring grows. */
     batch *ring[BATCHES_MAX];
     batch *current;            /* the producer's */
+    start_record *last_start;  /* the producer's last record, when a start in current */
     batch *spare[BATCHES_MAX]; /* (under mu) */
     unsigned n_spare;
     batch batches[BATCHES_MAX];
@@ -395,6 +397,7 @@ static void *reserve(pipe_state *p, size_t size, uint32_t type)
         p->oom = true;
         return NULL;
     }
+    p->last_start = NULL;
     batch *b = p->current;
     if (b->used + size > b->cap) {
         if (b->used > 0 && !next_batch(p))
@@ -480,6 +483,8 @@ static bool tape_start(void *payload, const acc_xml_start *el)
     s->el.raw_attrs = quint;
     s->el.prepared = NULL;
     s->prepared_area = rec + at_prepared;
+    s->ends = false;
+    p->last_start = s;
     /* Whichever thread has time prepares: this one when the replay lags behind (it
        prepares what this one did not). */
     if (opt->prepare && helping(p)) {
@@ -489,9 +494,16 @@ static bool tape_start(void *payload, const acc_xml_start *el)
     return !cancelled(p);
 }
 
+/* An element that ends right after its start (an empty one, "<e/>" or with only text
+   the options drop) needs no end record: its start record says so. */
 static bool tape_end(void *payload, unsigned depth)
 {
     pipe_state *p = payload;
+    if (p->last_start && p->last_start->el.depth == depth) {
+        p->last_start->ends = true;
+        p->last_start = NULL;
+        return !cancelled(p);
+    }
     end_record *e = reserve(p, round8(sizeof *e), REC_END);
     if (!e)
         return false;
@@ -640,6 +652,8 @@ static bool replay(const acc_xml_pipe_options *opt, batch *b)
             start_record *s = (start_record *)rec;
             prepare_record(opt, s);
             if (h->start && !h->start(opt->payload, &s->el))
+                return false;
+            if (s->ends && h->end && !h->end(opt->payload, s->el.depth))
                 return false;
             break;
         }

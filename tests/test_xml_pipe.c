@@ -230,6 +230,44 @@ static void test_xml_pipe__errors_are_the_same_and_located(void)
     }
 }
 
+static void test_xml_pipe__elements_that_end_at_once_still_report_their_end(void)
+{
+    /* Empty elements, elements holding only blank text (dropped) or only text deeper than
+       text_max_depth: each start is followed by its end, in order, on one thread or two
+       (the tape keeps such an end in its start record). */
+    static const char doc[] =
+        "<log><e/><e>  \n  </e><e></e><e><f><g><h>deep</h></g></f></e><e>t</e></log>";
+    char *t = same_both_ways(doc, chunks, sizeof chunks / sizeof *chunks);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    for (char *p = t; (p = strstr(p, "progress ")) != NULL;)
+        memmove(p, strchr(p, '\n') + 1, strlen(strchr(p, '\n') + 1) + 1);
+    CU_ASSERT_STRING_EQUAL(t,
+        "<log 1:1 d1 req=0 note=0 prep=0/0\n"
+        "<e 1:6 d2 req=0 note=0 prep=0/0\n/2\n"
+        "<e 1:10 d2 req=0 note=0 prep=0/0\n/2\n"
+        "<e 2:7 d2 req=0 note=0 prep=0/0\n/2\n"
+        "<e 2:14 d2 req=0 note=0 prep=0/0\n"
+        "<f 2:17 d3 req=0 note=0 prep=0/0\n"
+        "<g 2:20 d4 req=0 note=0 prep=0/0\n"
+        "<h 2:23 d5 req=0 note=0 prep=0/0\n/5\n/4\n/3\n/2\n"
+        "<e 2:46 d2 req=0 note=0 prep=0/0\n"
+        "text d2 2:50 [t]\n/2\n/1\n"
+        "end status=0 stopped=0 failed=0\n");
+    free(t);
+    /* A stop at any of these events, an end included, ends both ways at the same one. */
+    for (unsigned stop = 1; stop <= 19; stop++) {      /* 19 events */
+        int st, e;
+        char *one = run(doc, NULL, 3, false, stop, &st, &e);
+        char *two = run(doc, NULL, 3, true, stop, &st, &e);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(one);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(two);
+        CU_ASSERT_STRING_EQUAL(one, two);
+        CU_ASSERT_PTR_NOT_NULL(strstr(one, "stopped=1"));
+        free(one);
+        free(two);
+    }
+}
+
 static void test_xml_pipe__a_handler_stop_ends_both_after_the_same_event(void)
 {
     for (unsigned stop = 1; stop <= 12; stop++) {
@@ -425,6 +463,8 @@ int main(void)
     static const test_case tests[] = {
         { "two_threads_report_what_one_does_for_any_chunking",
           test_xml_pipe__two_threads_report_what_one_does_for_any_chunking },
+        { "elements_that_end_at_once_still_report_their_end",
+          test_xml_pipe__elements_that_end_at_once_still_report_their_end },
         { "errors_are_the_same_and_located", test_xml_pipe__errors_are_the_same_and_located },
         { "a_handler_stop_ends_both_after_the_same_event",
           test_xml_pipe__a_handler_stop_ends_both_after_the_same_event },
