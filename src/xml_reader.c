@@ -183,9 +183,11 @@ static tag_scan scan_tag(const xmlChar *base, const xmlChar *last)
         if (m_lt)
             after = ~0u << (31 - __builtin_clz(m_lt));  /* from the block's last '<' */
         m_nl &= after;
-        if (m_nl && !t.last_nl)
-            t.last_nl = p + (31 - __builtin_clz(m_nl));
-        t.newlines += bits16(m_nl);
+        if (m_nl) {            /* most blocks of a tag have none */
+            if (!t.last_nl)
+                t.last_nl = p + (31 - __builtin_clz(m_nl));
+            t.newlines += bits16(m_nl);
+        }
         t.amp |= (m_amp & after) != 0;
         if (m_lt) {
             t.lt = p + (31 - __builtin_clz(m_lt));
