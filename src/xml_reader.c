@@ -840,6 +840,11 @@ int acc_xml_reader_parse(acc_xml_reader *r, const char *data, size_t len, bool l
                  "the XML is not well-formed");
             return ACC_EINPUT;
         }
+        /* Drop what was parsed now, while only the unparsed tail has to move: libxml2
+           shrinks its buffer only at the next call, after appending the next piece,
+           and then moved that whole piece (a second copy of the input). */
+        if (r->ctxt->input)
+            xmlParserInputShrink(r->ctxt->input);
         p += n;
         left -= n;
     } while (left > 0);
