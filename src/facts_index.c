@@ -282,14 +282,21 @@ static void write_key(const fact_index *ix, const acc_event *ev, bool source, un
     }
 }
 
+/* The hash of an entry's item, as a key part (hashed once per entry: item_hash). */
+static uint64_t item_hash(const acc_event *ev)
+{
+    return acc_hash_bytes(ev->item, ev->item_len, FACT_HASH_SEED);
+}
+
 /*
  * The length of the key of ix's fact for ev, and its tag (the upper half of a hash of
- * the values, never 0). The tag is computed from the values, not from the bytes written
- * by write_key: reading back bytes just stored one by one stalls the processor (the
- * loads cannot be forwarded from the stores), and equal keys have equal values.
+ * the values, never 0); `item` is item_hash(ev). The tag is computed from the values,
+ * not from the bytes written by write_key: reading back bytes just stored one by one
+ * stalls the processor (the loads cannot be forwarded from the stores), and equal keys
+ * have equal values.
  */
 static size_t key_bytes(const fact_index *ix, const acc_event *ev, bool source,
-                        uint32_t *tag)
+                        uint64_t item, uint32_t *tag)
 {
     size_t len = 0;
     uint64_t h = FACT_HASH_SEED;
@@ -304,7 +311,7 @@ static size_t key_bytes(const fact_index *ix, const acc_event *ev, bool source,
             h = hash_part(h, (uint64_t)ev->time);
         } else {
             len += varint_len(ev->item_len) + ev->item_len;
-            h = hash_part(h, acc_hash_bytes(ev->item, ev->item_len, FACT_HASH_SEED));
+            h = hash_part(h, item);
         }
     }
     uint32_t t = (uint32_t)(acc_hash_mix(h) >> 32);
@@ -317,15 +324,16 @@ static size_t key_bytes(const fact_index *ix, const acc_event *ev, bool source,
  * zero-padded; a LONG_KEY probe holds the length, and the bytes go to f->key. For an
  * inserted (source) entry the parts are its fields `src_field` and the constants must
  * match (else KEY_FILTERED); for a looked-up (current) entry they are the current terms.
+ * `item` is item_hash(ev).
  */
 static key_status encode_key(acc_facts *f, const fact_index *ix, const acc_event *ev,
-                             bool source, slot *p)
+                             bool source, uint64_t item, slot *p)
 {
     *p = (slot){ 0 };
     if (source && !passes_filters(ix, ev))
         return KEY_FILTERED;
     uint32_t tag;
-    size_t len = key_bytes(ix, ev, source, &tag);
+    size_t len = key_bytes(ix, ev, source, item, &tag);
     p->tag = tag;
     if (len <= INLINE_KEY) {
         p->len = (uint8_t)len;
@@ -500,12 +508,14 @@ static bool cache_holds(const key_cache *c, const acc_event *ev)
 /*
  * Encodes ev's key for `fact` into the cache and returns its tag (0: none). Only inline
  * keys are kept (tag != 0); an entry filtered out keeps len 0, and a key that must be
- * encoded again (a pool key, or no memory to encode it) keeps len LONG_KEY.
+ * encoded again (a pool key, or no memory to encode it) keeps len LONG_KEY. `item` is
+ * item_hash(ev), hashed once for all the keys of the entry.
  */
-static uint32_t cache_key(acc_facts *f, uint32_t fact, const acc_event *ev, bool source)
+static uint32_t cache_key(acc_facts *f, uint32_t fact, const acc_event *ev, bool source,
+                          uint64_t item)
 {
     slot *k = source ? &f->cache.src[fact] : &f->cache.cur[fact];
-    key_status st = encode_key(f, &f->idx[fact], ev, source, k);
+    key_status st = encode_key(f, &f->idx[fact], ev, source, item, k);
     uint32_t tag = st == KEY_OK ? k->tag : 0;
     if (st != KEY_OK || k->len == LONG_KEY)
         *k = (slot){ .len = st == KEY_FILTERED ? 0 : LONG_KEY };
@@ -520,12 +530,13 @@ static void cache_fill(acc_facts *f, const acc_event *ev, bool prefetch)
     c->valid = false;
     if (ev->item_len > CACHED_ITEM)
         return;
+    uint64_t item = item_hash(ev);
     for (int source = 0; source < 2; source++) {
         const uint32_t *facts = source ? f->src[ev->kind] : f->on[ev->kind];
         uint32_t n = source ? f->n_src[ev->kind] : f->n_on[ev->kind];
         for (uint32_t k = 0; k < n; k++) {
             const fact_index *ix = &f->idx[facts[k]];
-            uint32_t tag = cache_key(f, facts[k], ev, source);
+            uint32_t tag = cache_key(f, facts[k], ev, source, item);
             if (prefetch && tag && ix->cap) {
                 /* the home slot and the next one: two slots are one line or two */
                 const slot *h = &ix->slots[home(tag, ix->cap)];
@@ -567,7 +578,7 @@ static key_status probe_for(acc_facts *f, uint32_t fact, const acc_event *ev, bo
         if (k->len == 0)
             return KEY_FILTERED;
     }
-    return encode_key(f, ix, ev, source, p);
+    return encode_key(f, ix, ev, source, item_hash(ev), p);
 }
 
 /* ---- The interface ---------------------------------------------------------------- */

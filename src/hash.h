@@ -36,9 +36,17 @@ static inline uint64_t acc_hash_bytes(const void *s, size_t n, uint64_t seed)
         p += 8;
         n -= 8;
     }
+    /* The last 0 to 7 bytes, read without a loop: overlapping loads that together cover
+       each byte (the length is in h, so strings of a length map to distinct words). */
     uint64_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        w |= (uint64_t)p[i] << (8 * i);
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, p, 4);
+        memcpy(&hi, p + n - 4, 4);
+        w = lo | (uint64_t)hi << 32;
+    } else if (n > 0) {
+        w = p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16;
+    }
     h = (h ^ acc_hash_mix(w ^ 0xa0761d6478bd642fULL)) * 0x9e3779b97f4a7c15ULL;
     return acc_hash_mix(h);
 }
