@@ -25,6 +25,7 @@ void acc_diag_report_file(const acc_diag_sink *sink, acc_severity sev, const cha
 
 /* As acc_diag_report with a va_list. */
 void acc_diag_vreport(const acc_diag_sink *sink, acc_severity sev, const acc_source_text *src,
-                      uint32_t start, uint32_t end, const char *fmt, va_list ap);
+                      uint32_t start, uint32_t end, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
 
 #endif

@@ -56,7 +56,8 @@ bool acc_diag_buffer_admit(acc_diag_buffer *b);
  */
 void acc_diag_buffer_verror(acc_diag_buffer *limit, const acc_diag_sink *sink,
                             const acc_source_text *src, uint32_t start, uint32_t end,
-                            const char *fmt, va_list ap);
+                            const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
 
 /* A sink that appends to `b`. */
 acc_diag_sink acc_diag_buffer_sink(acc_diag_buffer *b);
