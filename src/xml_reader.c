@@ -98,6 +98,18 @@ static void position(const acc_xml_reader *r, unsigned *line, unsigned *column)
     *column = in && in->col > 0 ? (unsigned)in->col : 1;
 }
 
+/* The last '\n' in [from, to), or NULL: the stretch since the last event is usually a
+   line end and an indent, or the "/>" of an empty tag, too short to be worth a call. */
+static const xmlChar *last_newline(const xmlChar *from, const xmlChar *to)
+{
+    if (to - from > 16)
+        return memrchr(from, '\n', (size_t)(to - from));
+    while (to > from)
+        if (*--to == '\n')
+            return to;
+    return NULL;
+}
+
 /* Advances the forward newline scan to the parser's current position. */
 static void scan_to_cursor(acc_xml_reader *r)
 {
@@ -113,8 +125,7 @@ static void scan_to_cursor(acc_xml_reader *r)
     if (cur <= r->scan_pos)
         return;
     const xmlChar *from = in->base + (r->scan_pos - base);
-    size_t n = (size_t)(cur - r->scan_pos);
-    const xmlChar *nl = memrchr(from, '\n', n);
+    const xmlChar *nl = last_newline(from, from + (cur - r->scan_pos));
     if (nl) {
         r->last_nl = (int64_t)offset_of(r->ctxt, nl);
         r->nl_known = true;
@@ -248,17 +259,6 @@ static void locate(acc_xml_reader *r, const tag_scan *t, unsigned *line, unsigne
     }
 }
 
-/* The last '\n' in [from, to), or NULL: the gap before a tag is usually a line end and
-   an indent, too short to be worth a call. */
-static const xmlChar *last_newline(const xmlChar *from, const xmlChar *to)
-{
-    if (to - from > 16)
-        return memrchr(from, '\n', (size_t)(to - from));
-    while (to > from)
-        if (*--to == '\n')
-            return to;
-    return NULL;
-}
 
 /*
  * locate, then scan_to_cursor, for the start tag that scan_tag saw: on the usual path
