@@ -176,8 +176,9 @@ static void random_blank(char *doc, size_t *len, unsigned *seed, unsigned most,
 static void test_xml_reader__locations_match_a_count_of_the_bytes_on_random_documents(void)
 {
     /* Tags with attributes split over lines, values holding line ends, gaps of any length
-       with many line ends or few (blank text reported or skipped): every start tag's line and column must be those of
-       its '<', counted here byte by byte, whatever the chunking. */
+       with many line ends or few (blank text reported or skipped): every start tag's line
+       and column must be those of its '<', counted here byte by byte, whatever the
+       chunking. */
     static const acc_xml_handler locating = { locate_start, NULL, NULL };
     unsigned seed = 2026;
     for (int round = 0; round < 40; round++) {
