@@ -172,6 +172,9 @@ typedef struct audit {
     int8_t slots_by_initial[256][A_COUNT + 1];
     int8_t slots_by_name[A_COUNT];  /* the slots in the bytewise order of their names */
     int8_t field_table[ACC_FIELD_COUNT];   /* index into judge.members, -1: not a member */
+    /* Per kind, the fields it carries that name a member (resolve_members), in order. */
+    int8_t member_fields[ACC_KIND_COUNT][ACC_FIELD_COUNT];
+    uint8_t n_member_fields[ACC_KIND_COUNT];
     uint8_t slot_name_len[A_COUNT];
 
     /* Integrity across the stream. */
@@ -506,20 +509,12 @@ static bool resolve_members(audit *a, const judge *j, const int32_t *member,
                             const attr_value *v, acc_event *ev, bool report_unknown)
 {
     bool ok = true;
-    for (int f = 0; f < ACC_FIELD_COUNT; f++) {
-        if (!a->allowed[ev->kind][f])
-            continue;
-        if (a->field_table[f] < 0 || !v[f].s)
+    for (unsigned i = 0; i < a->n_member_fields[ev->kind]; i++) {
+        int f = a->member_fields[ev->kind][i];
+        if (!v[f].s)
             continue;
         int m = member[f];
-        switch ((acc_field)f) {
-        case ACC_FIELD_FROM: ev->from = m; break;
-        case ACC_FIELD_TO: ev->to = m; break;
-        case ACC_FIELD_TOPIC: ev->topic = m; break;
-        case ACC_FIELD_ORIGINATOR: ev->originator = m; break;
-        case ACC_FIELD_LEVEL: ev->level = m; break;
-        default: break;
-        }
+        memcpy((char *)ev + acc_event_int_field_at[f], &m, sizeof m);
         if (m >= 0)
             continue;
         ok = false;
@@ -1653,11 +1648,15 @@ static int audit_init(audit *a, const acc_audit_options *opt)
                 a->slots_by_initial[c][n++] = (int8_t)k;
         a->slots_by_initial[c][n] = -1;
     }
-    for (int k = 0; k < ACC_KIND_COUNT; k++)
+    for (int k = 0; k < ACC_KIND_COUNT; k++) {
         for (int m = 0; m < A_COUNT; m++)
             a->allowed[k][m] = m < ACC_FIELD_COUNT ? acc_kind_has_field((acc_kind)k, (acc_field)m)
                              : m == A_REQUEST || m == A_APPROVAL ? k == ACC_KIND_TRANSFER
                                                                   : true;
+        for (int f = 0; f < ACC_FIELD_COUNT; f++)
+            if (a->allowed[k][f] && a->field_table[f] >= 0)
+                a->member_fields[k][a->n_member_fields[k]++] = (int8_t)f;
+    }
     return ACC_OK;
 }
 
