@@ -843,8 +843,14 @@ int acc_xml_reader_parse(acc_xml_reader *r, const char *data, size_t len, bool l
         /* Drop what was parsed now, while only the unparsed tail has to move: libxml2
            shrinks its buffer only at the next call, after appending the next piece,
            and then moved that whole piece (a second copy of the input). */
-        if (r->ctxt->input)
+        if (r->ctxt->input) {
+            /* Later libxml2 releases mark it deprecated; on 2.9 (Debian 12, what this
+               project builds on) it is the way to drop parsed input. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
             xmlParserInputShrink(r->ctxt->input);
+#pragma GCC diagnostic pop
+        }
         p += n;
         left -= n;
     } while (left > 0);
