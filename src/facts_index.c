@@ -263,7 +263,8 @@ static size_t home(uint32_t tag, size_t cap)
     return acc_hash_range((uint64_t)tag << 32, cap);
 }
 
-/* Writes the bytes of the key of ix's fact for ev at q (key_bytes tells their number). */
+/* Writes the bytes of the key of ix's fact for ev at q (key_bytes tells their number): for
+   a key too long for a slot, which key_bytes does not write in full. */
 static void write_key(const fact_index *ix, const acc_event *ev, bool source, unsigned char *q)
 {
     for (uint32_t i = 0; i < ix->n_parts; i++) {
@@ -290,13 +291,14 @@ static uint64_t item_hash(const acc_event *ev)
 
 /*
  * The length of the key of ix's fact for ev, and its tag (the upper half of a hash of
- * the values, never 0); `item` is item_hash(ev). The tag is computed from the values,
- * not from the bytes written by write_key: reading back bytes just stored one by one
- * stalls the processor (the loads cannot be forwarded from the stores), and equal keys
- * have equal values.
+ * the values, never 0); `item` is item_hash(ev). While the key fits INLINE_KEY bytes,
+ * its bytes are written to `inline_key` on the way (the usual case: one pass); a longer
+ * key leaves a prefix there. The tag is computed from the values, not from the bytes:
+ * reading back bytes just stored one by one stalls the processor (the loads cannot be
+ * forwarded from the stores), and equal keys have equal values.
  */
 static size_t key_bytes(const fact_index *ix, const acc_event *ev, bool source,
-                        uint64_t item, uint32_t *tag)
+                        uint64_t item, uint32_t *tag, unsigned char *inline_key)
 {
     size_t len = 0;
     uint64_t h = FACT_HASH_SEED;
@@ -304,13 +306,24 @@ static size_t key_bytes(const fact_index *ix, const acc_event *ev, bool source,
         const key_part *pt = &ix->parts[i];
         if (pt->type == PART_ENUM) {
             uint32_t v = (uint32_t)int_field(ev, source ? pt->src_off : pt->cur_off);
-            len += varint_len(v);
+            size_t n = varint_len(v);
+            if (len + n <= INLINE_KEY)
+                put_varint(inline_key + len, v);
+            len += n;
             h = hash_part(h, v);
         } else if (pt->type == PART_TIME) {
+            if (len + 8 <= INLINE_KEY)
+                memcpy(inline_key + len, &ev->time, 8);
             len += 8;
             h = hash_part(h, (uint64_t)ev->time);
         } else {
-            len += varint_len(ev->item_len) + ev->item_len;
+            size_t n = varint_len(ev->item_len) + ev->item_len;
+            if (len + n <= INLINE_KEY) {
+                unsigned char *q = put_varint(inline_key + len, ev->item_len);
+                if (ev->item_len)
+                    memcpy(q, ev->item, ev->item_len);
+            }
+            len += n;
             h = hash_part(h, item);
         }
     }
@@ -333,13 +346,13 @@ static key_status encode_key(acc_facts *f, const fact_index *ix, const acc_event
     if (source && !passes_filters(ix, ev))
         return KEY_FILTERED;
     uint32_t tag;
-    size_t len = key_bytes(ix, ev, source, item, &tag);
+    size_t len = key_bytes(ix, ev, source, item, &tag, p->key);
     p->tag = tag;
     if (len <= INLINE_KEY) {
         p->len = (uint8_t)len;
-        write_key(ix, ev, source, p->key);
         return KEY_OK;
     }
+    memset(p->key, 0, sizeof p->key);  /* the prefix key_bytes wrote */
     if (len > MAX_KEY_LEN)
         return KEY_NOMEM;
     if (len > f->key_cap) {
