@@ -560,7 +560,7 @@ static void cache_fill(acc_facts *f, const acc_event *ev, bool prefetch)
     }
     c->ev = *ev;
     if (ev->item_len)
-        memcpy(c->item, ev->item, ev->item_len);
+        acc_copy_short(c->item, ev->item, ev->item_len);
     c->valid = true;
 }
 
