@@ -1127,7 +1127,8 @@ static void entry_start(audit *a, const acc_xml_start *el, const entry_prep *p)
         const attr_value *fv = &v[f];
         msg_reset(a);
         if (!fv->s) {
-            msg_add(a, "<%s> has no %s attribute", acc_kind_name(kind), acc_field_name((acc_field)f));
+            msg_add(a, "<%s> has no %s attribute", acc_kind_name(kind),
+                    acc_field_name((acc_field)f));
         } else if (f == ACC_FIELD_TIME) {
             if (p->time_ok) {
                 ev.time = p->time;
