@@ -224,9 +224,11 @@ static tag_scan scan_tag(const xmlChar *base, const xmlChar *last)
 
 /*
  * Line and column of t->lt (a '<' in the input buffer, before the cursor) from the
- * parser's current line and the newlines in between.
+ * parser's current line and the newlines in between. True when the column was counted
+ * from the forward scan's last newline (or one found after it, before lt).
  */
-static void locate(acc_xml_reader *r, const tag_scan *t, unsigned *line, unsigned *column)
+static bool locate(const acc_xml_reader *r, const tag_scan *t, unsigned *line,
+                   unsigned *column)
 {
     const xmlParserInput *in = r->ctxt->input;
     const xmlChar *lt = t->lt;
@@ -240,10 +242,10 @@ static void locate(acc_xml_reader *r, const tag_scan *t, unsigned *line, unsigne
     uint64_t off = offset_of(r->ctxt, lt);
     if (r->nl_known && r->scan_pos >= (uint64_t)in->consumed && r->scan_pos <= off) {
         const xmlChar *from = in->base + (r->scan_pos - (uint64_t)in->consumed);
-        const xmlChar *nl = memrchr(from, '\n', (size_t)(lt - from));
+        const xmlChar *nl = last_newline(from, lt);
         int64_t line_nl = nl ? (int64_t)offset_of(r->ctxt, nl) : r->last_nl;
         *column = (unsigned)((int64_t)off - line_nl);
-        return;
+        return true;
     }
     const xmlChar *p = lt;
     while (p > in->base && p[-1] != '\n')
@@ -257,32 +259,25 @@ static void locate(acc_xml_reader *r, const tag_scan *t, unsigned *line, unsigne
     } else {
         *column = 1;
     }
+    return false;
 }
 
 
 /*
- * locate, then scan_to_cursor, for the start tag that scan_tag saw: on the usual path
- * (the forward scan is at or before the '<' in the buffer) only the gap before the '<'
- * is looked at, since the scan of the tag found its newlines already.
+ * locate, then scan_to_cursor, for the start tag that scan_tag saw. When locate found
+ * the column from the forward scan, the scan moves to the cursor without reading the
+ * tag again: its last newline is the tag's own (scan_tag) or the one the column was
+ * counted from.
  */
 static void locate_tag(acc_xml_reader *r, const tag_scan *t, unsigned *line, unsigned *column)
 {
-    const xmlParserInput *in = r->ctxt->input;
-    uint64_t off = offset_of(r->ctxt, t->lt);
-    if (!(r->nl_known && r->scan_pos >= (uint64_t)in->consumed && r->scan_pos <= off)) {
-        locate(r, t, line, column);
+    if (!locate(r, t, line, column)) {
         scan_to_cursor(r);
         return;
     }
-    int cur_line = in->line > 0 ? in->line : 1;
-    *line = (unsigned)cur_line > t->newlines ? (unsigned)cur_line - t->newlines : 1;
-    const xmlChar *nl = last_newline(in->base + (r->scan_pos - (uint64_t)in->consumed), t->lt);
-    if (nl)
-        r->last_nl = (int64_t)offset_of(r->ctxt, nl);
-    *column = (unsigned)((int64_t)off - r->last_nl);
-    if (t->last_nl)
-        r->last_nl = (int64_t)offset_of(r->ctxt, t->last_nl);
-    r->scan_pos = offset_of(r->ctxt, in->cur);
+    uint64_t off = offset_of(r->ctxt, t->lt);
+    r->last_nl = t->last_nl ? (int64_t)offset_of(r->ctxt, t->last_nl) : (int64_t)off - *column;
+    r->scan_pos = offset_of(r->ctxt, r->ctxt->input->cur);
 }
 
 static void fail(acc_xml_reader *r, unsigned line, unsigned column, bool doctype,
