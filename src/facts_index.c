@@ -263,26 +263,6 @@ static size_t home(uint32_t tag, size_t cap)
     return acc_hash_range((uint64_t)tag << 32, cap);
 }
 
-/* Writes the bytes of the key of ix's fact for ev at q (key_bytes tells their number): for
-   a key too long for a slot, which key_bytes does not write in full. */
-static void write_key(const fact_index *ix, const acc_event *ev, bool source, unsigned char *q)
-{
-    for (uint32_t i = 0; i < ix->n_parts; i++) {
-        const key_part *pt = &ix->parts[i];
-        if (pt->type == PART_ENUM) {
-            q = put_varint(q, (uint32_t)int_field(ev, source ? pt->src_off : pt->cur_off));
-        } else if (pt->type == PART_TIME) {
-            memcpy(q, &ev->time, 8);
-            q += 8;
-        } else {
-            q = put_varint(q, ev->item_len);
-            if (ev->item_len)
-                memcpy(q, ev->item, ev->item_len);
-            q += ev->item_len;
-        }
-    }
-}
-
 /* The hash of an entry's item, as a key part (hashed once per entry: item_hash). */
 static uint64_t item_hash(const acc_event *ev)
 {
@@ -291,14 +271,15 @@ static uint64_t item_hash(const acc_event *ev)
 
 /*
  * The length of the key of ix's fact for ev, and its tag (the upper half of a hash of
- * the values, never 0); `item` is item_hash(ev). While the key fits INLINE_KEY bytes,
- * its bytes are written to `inline_key` on the way (the usual case: one pass); a longer
- * key leaves a prefix there. The tag is computed from the values, not from the bytes:
- * reading back bytes just stored one by one stalls the processor (the loads cannot be
- * forwarded from the stores), and equal keys have equal values.
+ * the values, never 0); `item` is item_hash(ev). The key's bytes are written to `out`
+ * while they fit its `cap` bytes: a key that fits its slot is encoded in this one pass,
+ * a longer one leaves a prefix there and is written in full by a second call. The tag
+ * is computed from the values, not from the bytes: reading back bytes just stored one
+ * by one stalls the processor (the loads cannot be forwarded from the stores), and
+ * equal keys have equal values.
  */
-static size_t key_bytes(const fact_index *ix, const acc_event *ev, bool source,
-                        uint64_t item, uint32_t *tag, unsigned char *inline_key)
+static inline size_t key_bytes(const fact_index *ix, const acc_event *ev, bool source,
+                               uint64_t item, uint32_t *tag, unsigned char *out, size_t cap)
 {
     size_t len = 0;
     uint64_t h = FACT_HASH_SEED;
@@ -307,19 +288,19 @@ static size_t key_bytes(const fact_index *ix, const acc_event *ev, bool source,
         if (pt->type == PART_ENUM) {
             uint32_t v = (uint32_t)int_field(ev, source ? pt->src_off : pt->cur_off);
             size_t n = varint_len(v);
-            if (len + n <= INLINE_KEY)
-                put_varint(inline_key + len, v);
+            if (len + n <= cap)
+                put_varint(out + len, v);
             len += n;
             h = hash_part(h, v);
         } else if (pt->type == PART_TIME) {
-            if (len + 8 <= INLINE_KEY)
-                memcpy(inline_key + len, &ev->time, 8);
+            if (len + 8 <= cap)
+                memcpy(out + len, &ev->time, 8);
             len += 8;
             h = hash_part(h, (uint64_t)ev->time);
         } else {
             size_t n = varint_len(ev->item_len) + ev->item_len;
-            if (len + n <= INLINE_KEY) {
-                unsigned char *q = put_varint(inline_key + len, ev->item_len);
+            if (len + n <= cap) {
+                unsigned char *q = put_varint(out + len, ev->item_len);
                 if (ev->item_len)
                     memcpy(q, ev->item, ev->item_len);
             }
@@ -346,7 +327,7 @@ static key_status encode_key(acc_facts *f, const fact_index *ix, const acc_event
     if (source && !passes_filters(ix, ev))
         return KEY_FILTERED;
     uint32_t tag;
-    size_t len = key_bytes(ix, ev, source, item, &tag, p->key);
+    size_t len = key_bytes(ix, ev, source, item, &tag, p->key, INLINE_KEY);
     p->tag = tag;
     if (len <= INLINE_KEY) {
         p->len = (uint8_t)len;
@@ -365,7 +346,7 @@ static key_status encode_key(acc_facts *f, const fact_index *ix, const acc_event
     uint32_t l32 = (uint32_t)len;
     p->len = LONG_KEY;
     memcpy(p->key + LONG_LEN_AT, &l32, sizeof l32);
-    write_key(ix, ev, source, f->key);
+    key_bytes(ix, ev, source, item, &tag, f->key, len);
     return KEY_OK;
 }
 
