@@ -24,9 +24,11 @@ bool cli_output_open(cli_output *out, const cli_options *opts)
         fprintf(stderr, "accord: out of memory\n");
         goto fail;
     }
-    /* The temporary file sits beside the target so that rename() is atomic; the six X's
-       are mkstemp's template (it replaces them with a unique name), not a placeholder. */
-    snprintf(out->temp_path, len + 16, "%s.tmpXXXXXX", opts->output);
+    /* The temporary file sits beside the target so that rename() is atomic. mkstemp's
+       template ends in six 'X' bytes, which it replaces with a unique name. */
+    int base = snprintf(out->temp_path, len + 16, "%s.tmp", opts->output);
+    memset(out->temp_path + base, 'X', 6);
+    out->temp_path[base + 6] = '\0';
     int fd = mkstemp(out->temp_path);
     if (fd < 0) {
         fprintf(stderr, "accord: cannot write '%s': %s\n", opts->output, strerror(errno));
