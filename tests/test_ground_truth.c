@@ -10,6 +10,7 @@
  */
 #include "test_support.h"
 
+#include "alloc.h"
 #include "loggen.h"
 
 #include <stdio.h>
@@ -271,6 +272,54 @@ static void test_ground_truth__generator_is_deterministic_per_seed(void)
     generated_free(&c);
 }
 
+/* libaccord's allocations during one audit of a clean generated log of `entries`. */
+static unsigned long audit_allocations(unsigned entries, unsigned threads)
+{
+    loggen_options opt;
+    loggen_options_init(&opt);
+    opt.seed = 17;
+    opt.entries = entries;
+    opt.chain = true;
+    generated g;
+    generate(&g, &opt);
+    acc_audit_options ao;
+    acc_audit_options_init(&ao);
+    ao.rules = rules(false);
+    ao.collect = true;
+    ao.threads = threads;
+    acc_audit_source src = { "generated.xml", g.log, g.log_len };
+    acc_audit_result *r = NULL;
+    acc_alloc_fail_at(0);
+    int st = acc_audit_run(&r, &ao, &src, 1, NULL);
+    unsigned long allocations = acc_alloc_count();
+    CU_ASSERT_EQUAL(st, ACC_OK);
+    CU_ASSERT_EQUAL(r ? r->entries : 0, entries);
+    CU_ASSERT_EQUAL(r ? r->n_findings_total : 1, 0);
+    acc_audit_result_free(r);
+    generated_free(&g);
+    return allocations;
+}
+
+/*
+ * The audit allocates nothing per entry: 35,000 more entries add only the growths of its
+ * tables (a few per table each time the log grows half again) and, on two threads, the
+ * ring's batches (at most 48, as the judge happens to lag). One allocation per entry,
+ * or even per hundred entries, would add hundreds.
+ */
+static void test_ground_truth__allocations_do_not_grow_with_the_entries(void)
+{
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        unsigned long small = audit_allocations(5000, threads);
+        unsigned long large = audit_allocations(40000, threads);
+        unsigned long ring = threads > 1 ? 48 : 0;
+        if (large > small + 40 + ring)
+            fprintf(stderr, "\n    %u thread(s): %lu allocations for 5,000 entries, "
+                    "%lu for 40,000\n", threads, small, large);
+        CU_ASSERT_TRUE(small < 200 + ring);
+        CU_ASSERT_TRUE(large <= small + 40 + ring);
+    }
+}
+
 int main(void)
 {
     static const test_case tests[] = {
@@ -288,6 +337,8 @@ int main(void)
           test_ground_truth__reused_items_keep_the_truth_and_the_index_small },
         { "generator_is_deterministic_per_seed",
           test_ground_truth__generator_is_deterministic_per_seed },
+        { "allocations_do_not_grow_with_the_entries",
+          test_ground_truth__allocations_do_not_grow_with_the_entries },
         { NULL, NULL } };
     return test_run_suite("ground_truth", tests);
 }
