@@ -824,9 +824,14 @@ static void check_file(parser *p)
 {
     acc_file *f = p->file;
     static const char *const enum_names[AST_ENUM_COUNT] = { "parties", "topics", "levels" };
+    /* What a file lacks is judged only when it parsed cleanly: a declaration skipped after
+       a syntax error would otherwise be reported missing as well, ahead of the error that
+       caused it (diagnostics come in the order of their locations). */
+    bool judge_missing = p->errors + p->lx.errors == 0;
     if (!p->has_header) {
-        error_at(p, 0, 0, "missing 'accord' header (a rule file declares "
-                          "'accord NAME { title \"...\" effective YYYY-MM-DD }')");
+        if (judge_missing)
+            error_at(p, 0, 0, "missing 'accord' header (a rule file declares "
+                              "'accord NAME { title \"...\" effective YYYY-MM-DD }')");
         return;
     }
     if (f->is_amendment) {
@@ -835,7 +840,7 @@ static void check_file(parser *p)
             error_at(p, levels->start, levels->end, "an amendment cannot change 'levels'");
         return;
     }
-    for (unsigned i = 0; i < AST_ENUM_COUNT; i++)
+    for (unsigned i = 0; i < AST_ENUM_COUNT && judge_missing; i++)
         if (!f->enums[i].present)
             error_at(p, p->header_start, p->header_end, "accord '%s' declares no '%s'",
                      f->name ? f->name : "?", enum_names[i]);

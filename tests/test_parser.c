@@ -485,6 +485,11 @@ static void test_parser__reports_enumeration_errors(void)
     assert_errors(HEADER "parties { KR }\n",
                   "t.accord:1:1: error: accord 'T' declares no 'topics'\n"
                   "t.accord:1:1: error: accord 'T' declares no 'levels'\n");
+    /* A misspelt declaration is the one error: not also "declares no 'parties'" before it. */
+    assert_errors(HEADER "partys { KR }\ntopics { a }\nlevels { L }\n",
+                  "t.accord:2:1: error: expected a declaration (accord, amendment, parties, "
+                  "topics, levels, fact, rule, invariant, assume or remove), found identifier "
+                  "'partys'\n");
 }
 
 static void test_parser__reports_what_only_amendments_may_do_and_may_not(void)
